@@ -1,0 +1,58 @@
+# yujing — the two commands a newcomer needs are `make demo` and `make test`.
+# Everything else here is what those two are made of.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+STACK := deploy/local/stack.sh
+export YJ_ROOT := $(CURDIR)
+
+.PHONY: help install stack-up stack-down stack-status up down demo test test-unit test-integration test-e2e typecheck lint bench check-generated
+
+help:
+	@echo "make demo   - run the whole system with simulated gateways and show live alarms"
+	@echo "make test   - install, start the local stack, run every test suite"
+	@echo "make up / make down, make stack-up / make stack-down, make bench"
+
+## install: pnpm (pinned in package.json) and the workspace's dependencies from the lockfile
+install:
+	@bash deploy/local/ensure-node-deps.sh
+
+stack-up:
+	@bash $(STACK) up
+
+stack-down:
+	@bash $(STACK) down
+
+stack-status:
+	@bash $(STACK) status
+
+typecheck: install
+	pnpm run typecheck
+
+lint: install
+	pnpm run lint
+
+## test: every suite, against the real Kafka, QuestDB, Redis and Mosquitto started here
+test: install stack-up
+	@source deploy/local/env.sh && pnpm run typecheck && pnpm exec vitest run
+
+test-unit: install
+	pnpm exec vitest run --project unit
+
+test-integration: install stack-up
+	@source deploy/local/env.sh && pnpm exec vitest run --project integration
+
+test-e2e: install stack-up
+	@source deploy/local/env.sh && pnpm exec vitest run --project e2e
+
+up: install stack-up
+	@bash deploy/local/services.sh up
+
+down:
+	-@bash deploy/local/services.sh down
+	@bash $(STACK) down
+
+demo: install stack-up
+	@bash deploy/local/demo.sh
+
+bench: install stack-up
+	@source deploy/local/env.sh && bash bench/run.sh

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Installs the pinned pnpm (from package.json "packageManager") if it is missing or another
+# version, then the workspace dependencies from the lockfile. Safe to run repeatedly.
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+want="$(node -p "require('./package.json').packageManager.split('@')[1]")"
+have="$(pnpm --version 2>/dev/null || true)"
+if [[ "$have" != "$want" ]]; then
+  echo "install: pnpm $want (found '${have:-none}')"
+  if ! (corepack enable pnpm >/dev/null 2>&1 && corepack prepare "pnpm@$want" --activate >/dev/null 2>&1 && [[ "$(pnpm --version 2>/dev/null)" == "$want" ]]); then
+    npm install -g "pnpm@$want" >/dev/null
+  fi
+fi
+if [[ -n "${CI:-}" || ! -d node_modules/.pnpm ]]; then
+  pnpm install --frozen-lockfile --reporter=append-only
+else
+  pnpm install --frozen-lockfile --reporter=silent
+fi

@@ -1,0 +1,3 @@
+export { YujingError, isYujingError, type YujingErrorOptions } from './yujing-error';
+export { defineErrors, registeredErrors, type ErrorDefinition, type ErrorFactory } from './error-registry';
+export { commonErrors } from './common-errors';

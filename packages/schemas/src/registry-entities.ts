@@ -1,0 +1,214 @@
+import { z } from 'zod';
+import { POINT_KIND_IDS, kindFitsIndustries, pointKind } from './point-kind-catalogue';
+import { AdminCode, AlarmLevel, DurationMs, EpochMs, Industry, LocalId } from './primitives';
+import { Limits, RuleOverride, RuleSpec } from './rule-spec';
+
+/** 分级分类: classification scheme, letter and rank. Never a bare letter. */
+export const SHANXI_SCHEME = 'shanxi-yjgm-2024';
+export const ClassCode = z.enum(['A', 'B', 'C', 'D']);
+export type ClassCode = z.infer<typeof ClassCode>;
+const RANK_OF: Record<ClassCode, number> = { A: 1, B: 2, C: 3, D: 4 };
+
+export const Classification = z
+  .object({
+    scheme: z.string().min(1).describe(`classification scheme, e.g. ${SHANXI_SCHEME} (A 重大 … D 低)`),
+    code: ClassCode,
+    rank: z.number().int().min(1).max(4).describe('1 = highest risk'),
+  })
+  .refine((c) => c.scheme !== SHANXI_SCHEME || RANK_OF[c.code] === c.rank, {
+    message: 'rank must match the letter in the Shanxi scheme (A=1, B=2, C=3, D=4)',
+    path: ['rank'],
+  });
+export type Classification = z.infer<typeof Classification>;
+
+export const Region = z
+  .object({ province: AdminCode, city: AdminCode, county: AdminCode })
+  .superRefine((r, ctx) => {
+    if (!r.province.endsWith('0000')) ctx.addIssue({ code: 'custom', path: ['province'], message: 'province code ends in 0000' });
+    if (!r.city.endsWith('00') || r.city.slice(0, 2) !== r.province.slice(0, 2))
+      ctx.addIssue({ code: 'custom', path: ['city'], message: `city ${r.city} is not a city of province ${r.province}` });
+    if (r.county.slice(0, 4) !== r.city.slice(0, 4) || r.county === r.city)
+      ctx.addIssue({ code: 'custom', path: ['county'], message: `county ${r.county} is not a county of city ${r.city}` });
+  });
+export type Region = z.infer<typeof Region>;
+
+export const Hazard = z.enum(['industrial-gas', 'molten-metal', 'explosive-dust', 'metal-smelting']);
+
+export const Contact = z.object({ name: z.string().min(1), role: z.string().min(1), phone: z.string().min(5).max(32) });
+
+export const Enterprise = z
+  .object({
+    id: z.string().regex(/^\d{6}[0-9A-Za-z]{3,12}$/, 'enterprise id starts with its 6-digit county code'),
+    name: z.string().min(2),
+    region: Region,
+    industries: z.array(Industry).min(1),
+    hazards: z.array(Hazard).default([]),
+    dustWorkers: z.number().int().nonnegative().optional().describe('headcount in dust-related work'),
+    classification: Classification,
+    contacts: z.array(Contact).default([]),
+    connectionRequiredBy: z.iso.date().describe('connection deadline of the enterprise category (YYYY-MM-DD)'),
+  })
+  .superRefine((e, ctx) => {
+    if (!e.id.startsWith(e.region.county))
+      ctx.addIssue({ code: 'custom', path: ['id'], message: `enterprise id ${e.id} does not start with its county code ${e.region.county}` });
+    if (e.classification.scheme === SHANXI_SCHEME && e.hazards.length > 0 && e.classification.rank > 2)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['classification', 'code'],
+        message: `enterprises with ${e.hazards.join(', ')} start at B in the Shanxi scheme; got ${e.classification.code}`,
+      });
+  });
+export type Enterprise = z.infer<typeof Enterprise>;
+
+/**
+ * A gateway (数采网关) of one enterprise. Credentials are stored hashed only: the MQTT password as
+ * Mosquitto's PBKDF2-SHA512 `$7$` form (also verifiable in Node), the HTTP token as sha256 hex.
+ */
+export const Gateway = z.object({
+  enterpriseId: z.string().min(1),
+  id: LocalId,
+  name: z.string().optional(),
+  heartbeatTimeoutMs: DurationMs.default(60_000),
+  credentials: z.object({
+    mqttPasswordHash: z.string().regex(/^\$7\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'expected a Mosquitto $7$ PBKDF2-SHA512 hash'),
+    httpTokenSha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest of the bearer token'),
+  }),
+});
+export type Gateway = z.infer<typeof Gateway>;
+
+export const Point = z
+  .object({
+    enterpriseId: z.string().min(1),
+    code: LocalId.describe('点位编码, unique within the enterprise'),
+    name: z.string().min(1),
+    kind: z.enum(POINT_KIND_IDS),
+    unit: z.string().min(1),
+    gatewayId: LocalId,
+    range: z.object({ min: z.number(), max: z.number() }).refine((r) => r.min < r.max, { message: 'range min must be below max', path: ['max'] }),
+    limits: Limits.default({}),
+    deadband: z.number().nonnegative().optional(),
+    onDelayMs: DurationMs.default(0),
+    offDelayMs: DurationMs.default(0),
+    samplingPeriodMs: DurationMs.min(100).default(10_000),
+    area: z.string().optional(),
+    equipment: z.string().optional(),
+    interlock: z.boolean().default(false),
+    votingGroup: LocalId.optional(),
+    template: z.string().optional().describe("rule template id; absent = the kind's default"),
+    rules: z.array(RuleOverride).default([]).describe('per-point overrides by rule id, or extra rules'),
+  })
+  .superRefine((p, ctx) => {
+    const def = pointKind(p.kind);
+    if (def && def.unit !== p.unit)
+      ctx.addIssue({ code: 'custom', path: ['unit'], message: `unit ${p.unit} does not match kind ${p.kind} (${def.unit})` });
+    for (const [name, v] of Object.entries(p.limits)) {
+      if (v !== undefined && (v < p.range.min || v > p.range.max))
+        ctx.addIssue({ code: 'custom', path: ['limits', name], message: `limit ${name}=${v} is outside the range ${p.range.min}..${p.range.max}` });
+    }
+  });
+export type Point = z.infer<typeof Point>;
+
+export const pointGlobalId = (enterpriseId: string, code: string) => `${enterpriseId}:${code}`;
+
+/** Checks a point's kind against its enterprise's industries (used by registry validation). */
+export function pointKindAllowed(point: Pick<Point, 'kind'>, enterprise: Pick<Enterprise, 'industries'>): boolean {
+  const def = pointKind(point.kind);
+  return def !== undefined && kindFitsIndustries(def, enterprise.industries);
+}
+
+export const RuleTemplate = z.object({
+  id: z.string().min(1),
+  description: z.string().optional(),
+  extends: z.string().optional().describe('parent template id; rules merge by id'),
+  rules: z.array(RuleSpec).default([]),
+  /** Classification variants: a level shift and rule overrides per class letter. */
+  byClassification: z
+    .partialRecord(
+      ClassCode,
+      z.object({ levelShift: z.number().int().min(-3).max(3).default(0), rules: z.array(RuleOverride).default([]) }),
+    )
+    .default({}),
+});
+export type RuleTemplate = z.infer<typeof RuleTemplate>;
+
+export const EscalationTarget = z.enum(['enterprise', 'county', 'city', 'province']);
+export type EscalationTarget = z.infer<typeof EscalationTarget>;
+
+export const EscalationPolicy = z.object({
+  id: z.string().min(1),
+  classification: z.array(ClassCode).min(1),
+  levels: z.array(AlarmLevel).min(1),
+  steps: z
+    .array(
+      z.object({
+        afterMs: DurationMs,
+        notify: EscalationTarget,
+        unless: z.enum(['acknowledged', 'cleared']).default('acknowledged'),
+      }),
+    )
+    .min(1),
+  reminder: z
+    .object({ firstMs: DurationMs.min(1000), factor: z.number().min(1).default(2), maxMs: DurationMs, maxCount: z.number().int().min(0).default(5) })
+    .optional(),
+  closedLoop: z
+    .object({ verifyWithinMs: DurationMs, disposeWithinMs: DurationMs, closeWithinMs: DurationMs })
+    .optional()
+    .describe('deadlines of 核实 → 处置 → 销号 from the raise'),
+});
+export type EscalationPolicy = z.infer<typeof EscalationPolicy>;
+
+export const WebhookEventType = z.enum([
+  'alarm.raised',
+  'alarm.escalated',
+  'alarm.reminder',
+  'alarm.acknowledged',
+  'alarm.resolved',
+  'alarm.closed',
+]);
+export type WebhookEventType = z.infer<typeof WebhookEventType>;
+
+export const RegionScope = z.object({
+  level: z.enum(['province', 'city', 'county', 'enterprise']),
+  code: z.string().min(6).describe('administrative code, or enterprise id for level enterprise'),
+});
+export type RegionScope = z.infer<typeof RegionScope>;
+
+export const WebhookSubscription = z.object({
+  id: LocalId,
+  name: z.string().min(1),
+  scope: RegionScope,
+  url: z.url({ protocol: /^https?$/ }),
+  secret: z.string().min(16).describe('HMAC-SHA256 key; never logged or returned by the API'),
+  events: z.array(WebhookEventType).min(1).default([...WebhookEventType.options]),
+  maxLevel: AlarmLevel.default(4).describe('deliver alarms of this level or more severe'),
+  ratePerSecond: z.number().positive().default(10),
+  enabled: z.boolean().default(true),
+});
+export type WebhookSubscription = z.infer<typeof WebhookSubscription>;
+
+/** One registry file: any mix of entities. */
+export const RegistryDocument = z.object({
+  enterprises: z.array(Enterprise).default([]),
+  gateways: z.array(Gateway).default([]),
+  points: z.array(Point).default([]),
+  templates: z.array(RuleTemplate).default([]),
+  policies: z.array(EscalationPolicy).default([]),
+  subscriptions: z.array(WebhookSubscription).default([]),
+});
+export type RegistryDocument = z.infer<typeof RegistryDocument>;
+
+export const RegistryEntityKind = z.enum(['enterprise', 'gateway', 'point', 'template', 'policy', 'subscription']);
+export type RegistryEntityKind = z.infer<typeof RegistryEntityKind>;
+
+/** Value of a `yj.registry.v1` record (a tombstone is a null value). Every change is versioned. */
+export const RegistryRecord = z.object({
+  kind: RegistryEntityKind,
+  id: z.string().min(1),
+  version: z.number().int().positive(),
+  changedBy: z.string().min(1),
+  changedAt: EpochMs,
+  data: z.unknown(),
+});
+export type RegistryRecord = z.infer<typeof RegistryRecord>;
+
+export const registryKey = (kind: RegistryEntityKind, id: string) => `${kind}/${id}`;

@@ -1,0 +1,47 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Three projects:
+ * - unit: pure code, no I/O (`*.test.ts`);
+ * - integration: against the real Kafka, QuestDB, Redis and Mosquitto (`*.int.test.ts`);
+ * - e2e: whole-pipeline scenarios across running services (`test/e2e/*.e2e.test.ts`).
+ * Integration and e2e share a global setup that resolves the real services (env vars set by
+ * `make test`, or testcontainers when a Docker engine exists) and fails loudly otherwise.
+ */
+const sources = ['packages', 'services', 'simulators'];
+export default defineConfig({
+  test: {
+    reporters: process.env.CI ? ['default'] : ['default'],
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: [...sources.map((s) => `${s}/*/test/**/*.test.ts`), 'bench/test/**/*.test.ts'],
+          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
+          testTimeout: 10_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: sources.map((s) => `${s}/*/test/**/*.int.test.ts`),
+          globalSetup: ['packages/testkit/src/global-setup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 120_000,
+          maxWorkers: 2,
+          fileParallelism: true,
+        },
+      },
+      {
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.e2e.test.ts'],
+          globalSetup: ['packages/testkit/src/global-setup.ts'],
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
