@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
  * Three projects:
  * - unit: pure code, no I/O (`*.test.ts`);
  * - integration: against the real Kafka, QuestDB, Redis and Mosquitto (`*.int.test.ts`);
+ * - fault: stop/restart Kafka or QuestDB mid-stream (`*.fault.test.ts`), run alone after the others;
  * - e2e: whole-pipeline scenarios across running services (`test/e2e/*.e2e.test.ts`).
  * Integration and e2e share a global setup that resolves the real services (env vars set by
  * `make test`, or testcontainers when a Docker engine exists) and fails loudly otherwise.
@@ -24,12 +25,23 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: sources.map((s) => `${s}/*/test/**/*.int.test.ts`),
+          include: [...sources.map((s) => `${s}/*/test/**/*.int.test.ts`), 'test/integration/**/*.int.test.ts'],
           globalSetup: ['packages/testkit/src/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
           fileParallelism: true,
+        },
+      },
+      {
+        // Fault tests stop and restart Kafka or QuestDB, so they run alone, after the others.
+        test: {
+          name: 'fault',
+          include: [...sources.map((s) => `${s}/*/test/**/*.fault.test.ts`), 'test/fault/**/*.fault.test.ts'],
+          globalSetup: ['packages/testkit/src/global-setup.ts'],
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
+          fileParallelism: false,
         },
       },
       {
