@@ -1,0 +1,22 @@
+import { inject } from 'vitest';
+
+export interface ServiceEnv {
+  kafkaBrokers: string[];
+  questdbHttp: string;
+  questdbPg: string;
+  redisUrl: string;
+  mqttUrl: string;
+  mqttServiceUser: string;
+  mqttServicePassword: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    serviceEnv: ServiceEnv;
+  }
+}
+
+/** The real services the global setup resolved (local JVM stack or testcontainers). */
+export function serviceEnv(): ServiceEnv {
+  return inject('serviceEnv');
+}
