@@ -1,0 +1,1 @@
+export { QUEUES, queueName, EscalationStepJob, WebhookDeliveryJob, type QueueId } from './queue-catalogue';
