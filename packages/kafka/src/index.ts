@@ -1,6 +1,13 @@
-export { TOPICS, topicName, type TopicId, type TopicSpec, type TopicValue } from './topic-catalogue';
+export {
+  type BatchConsumer,
+  type BatchConsumerOptions,
+  type BatchContext,
+  type BatchHandler,
+  runBatchConsumer,
+} from './batch-consumer';
+export { type DeadLetterInput, DeadLetterPublisher } from './dead-letter-publisher';
+export { type DecodeResult, decodeJson, encodeJson } from './json-codec';
 export { createKafka, type KafkaClientOptions } from './kafka-client';
-export { ensureTopics, deleteTopicsWithPrefix, type EnsureTopicsOptions } from './topic-admin';
-export { encodeJson, decodeJson, type DecodeResult } from './json-codec';
-export { TypedProducer, type OutgoingRecord } from './typed-producer';
-export { DeadLetterPublisher, type DeadLetterInput } from './dead-letter-publisher';
+export { deleteTopicsWithPrefix, type EnsureTopicsOptions, ensureTopics } from './topic-admin';
+export { TOPICS, type TopicId, type TopicSpec, type TopicValue, topicName } from './topic-catalogue';
+export { type OutgoingRecord, TypedProducer } from './typed-producer';

@@ -18,6 +18,7 @@ export function decodeJson<S extends z.ZodType>(schema: S, bytes: Buffer | null)
     return { ok: false, reason: 'invalid-json', error: err as Error, issues: [] };
   }
   const result = schema.safeParse(parsed);
-  if (!result.success) return { ok: false, reason: 'schema', error: result.error, issues: result.error.issues };
+  if (!result.success)
+    return { ok: false, reason: 'schema', error: result.error, issues: result.error.issues };
   return { ok: true, value: result.data };
 }

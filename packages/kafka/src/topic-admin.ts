@@ -1,4 +1,4 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import { TOPICS, type TopicId, topicName } from './topic-catalogue';
 
 export interface EnsureTopicsOptions {
@@ -24,8 +24,10 @@ export async function ensureTopics(kafka: Kafka, opts: EnsureTopicsOptions = {})
       .map((id) => ({ id, name: topicName(id, opts.prefix) }))
       .filter(({ name }) => !existing.has(name));
     if (wanted.length > 0) {
+      // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker
+      // answers for a moment after creation; wait for the leaders ourselves instead.
       await admin.createTopics({
-        waitForLeaders: true,
+        waitForLeaders: false,
         topics: wanted.map(({ id, name }) => ({
           topic: name,
           numPartitions: opts.partitions?.[id] ?? TOPICS[id].partitions,
@@ -33,10 +35,37 @@ export async function ensureTopics(kafka: Kafka, opts: EnsureTopicsOptions = {})
           configEntries: Object.entries(TOPICS[id].config).map(([name, value]) => ({ name, value })),
         })),
       });
+      await waitForLeaders(
+        admin,
+        wanted.map((w) => w.name),
+      );
     }
     return wanted.map((w) => w.name);
   } finally {
     await admin.disconnect();
+  }
+}
+
+/** Polls metadata until every partition of the topics has a leader (deadline 30 s). */
+async function waitForLeaders(admin: Admin, topics: string[], timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let lastError: unknown;
+  for (;;) {
+    try {
+      const meta = await admin.fetchTopicMetadata({ topics });
+      const ready = meta.topics.every(
+        (t) => t.partitions.length > 0 && t.partitions.every((p) => p.leader >= 0),
+      );
+      if (ready && meta.topics.length === topics.length) return;
+    } catch (err) {
+      lastError = err;
+    }
+    if (Date.now() > deadline) {
+      throw new Error(`topics without leaders after ${timeoutMs} ms: ${topics.join(', ')}`, {
+        cause: lastError,
+      });
+    }
+    await new Promise((r) => setTimeout(r, 100));
   }
 }
 

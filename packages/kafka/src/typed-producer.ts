@@ -1,6 +1,6 @@
-import { type Kafka, type Producer, type RecordMetadata, CompressionTypes } from 'kafkajs';
-import { type TopicId, type TopicValue, topicName } from './topic-catalogue';
+import { CompressionTypes, type Kafka, type Producer, type RecordMetadata } from 'kafkajs';
 import { encodeJson } from './json-codec';
+import { type TopicId, type TopicValue, topicName } from './topic-catalogue';
 
 export interface OutgoingRecord<T> {
   key: string;
@@ -39,7 +39,11 @@ export class TypedProducer {
     this.#connected = true;
   }
 
-  async send<T extends TopicId>(topic: T, records: OutgoingRecord<TopicValue<T>>[], compress = false): Promise<RecordMetadata[]> {
+  async send<T extends TopicId>(
+    topic: T,
+    records: OutgoingRecord<TopicValue<T>>[],
+    compress = false,
+  ): Promise<RecordMetadata[]> {
     return this.raw.send({
       topic: topicName(topic, this.#prefix),
       acks: -1,
@@ -54,7 +58,10 @@ export class TypedProducer {
   }
 
   /** Sends already-encoded values (hot path: the caller built the JSON once). */
-  async sendEncoded(topic: TopicId, records: { key: string; value: Buffer | null; headers?: Record<string, string> }[]) {
+  async sendEncoded(
+    topic: TopicId,
+    records: { key: string; value: Buffer | null; headers?: Record<string, string> }[],
+  ) {
     return this.raw.send({ topic: topicName(topic, this.#prefix), acks: -1, messages: records });
   }
 

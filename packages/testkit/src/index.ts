@@ -1,0 +1,18 @@
+export { createTestQueueName, obliterateQueue, uniqueQueueName } from './bullmq-queue-name';
+export {
+  createQuestDbTablePrefix,
+  dropQuestDbTables,
+  listQuestDbTables,
+  questdbTablePrefix,
+} from './questdb-table-prefix';
+export { type ServiceEnv, serviceEnv } from './service-env';
+export { createTestTopics, type TestTopics, testKafka, uniqueGroupId } from './test-kafka';
+export {
+  type CollectedRecord,
+  type CollectOptions,
+  type CollectUntil,
+  consumeUntil,
+  TopicCollector,
+} from './topic-collector';
+export { uniqueId } from './unique-id';
+export { type WaitForOptions, waitFor } from './wait-for';
