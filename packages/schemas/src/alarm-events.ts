@@ -55,7 +55,10 @@ export type AlarmTransition = z.infer<typeof AlarmTransition>;
 export const AlarmTransitionEvent = z.object({
   alarmId: z.string().min(1).describe('{enterpriseId}:{point}:{rule}:{episodeStart}'),
   enterpriseId: z.string().min(1),
-  point: z.string().min(1).describe('point code, or vote:<group> / gateway:<id> for group and gateway alarms'),
+  point: z
+    .string()
+    .min(1)
+    .describe('point code, or vote:<group> / gateway:<id> for group and gateway alarms'),
   rule: LocalId,
   kind: AlarmKind,
   level: AlarmLevel,
@@ -107,7 +110,10 @@ export const AlarmCommand = z
     message: 'shelve needs durationMs and reason',
     path: ['durationMs'],
   })
-  .refine((c) => c.action !== 'comment' || (c.comment?.length ?? 0) > 0, { message: 'comment needs text', path: ['comment'] });
+  .refine((c) => c.action !== 'comment' || (c.comment?.length ?? 0) > 0, {
+    message: 'comment needs text',
+    path: ['comment'],
+  });
 export type AlarmCommand = z.infer<typeof AlarmCommand>;
 
 /** The outcome of a command (applied or refused with a reason), on `yj.alarm-command-results.v1`. */

@@ -37,9 +37,14 @@ export const DeadLetterRecord = z.object({
   source: z.string().min(1).describe('e.g. mqtt, http, kafka-ingest, store-writer'),
   reason: z.string().min(1).describe('machine-readable reason, e.g. schema, oversize, unknown-point'),
   message: z.string().optional(),
-  issues: z.array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() })).default([]),
+  issues: z
+    .array(z.object({ path: z.string(), message: z.string(), code: z.string().optional() }))
+    .default([]),
   receivedAt: EpochMs,
-  context: z.record(z.string(), z.string()).default({}).describe('enterpriseId, gatewayId, topic … (no secrets)'),
+  context: z
+    .record(z.string(), z.string())
+    .default({})
+    .describe('enterpriseId, gatewayId, topic … (no secrets)'),
   raw: z.string().describe('the rejected bytes, base64'),
 });
 export type DeadLetterRecord = z.infer<typeof DeadLetterRecord>;

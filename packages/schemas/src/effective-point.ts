@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { DurationMs, LocalId } from './primitives';
 import { POINT_KIND_IDS } from './point-kind-catalogue';
+import { DurationMs, LocalId } from './primitives';
 import { Limits, RuleSpec } from './rule-spec';
 
 /**

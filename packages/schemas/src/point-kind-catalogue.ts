@@ -26,6 +26,7 @@ export interface PointKindDefinition {
 
 const k = (d: PointKindDefinition) => d;
 
+// biome-ignore format: one row per point kind reads as a table
 export const POINT_KINDS = [
   // steel gas areas (煤气区域)
   k({ kind: 'co-concentration', industry: 'steel', nameZh: '一氧化碳浓度', name: 'CO concentration', unit: 'ppm', signal: 'analog', range: { min: 0, max: 1000 }, limits: { h: 24, hh: 160 }, deadband: 4, samplingPeriodMs: 10_000, template: 'steel.co-detector', source: 'AL 24 / AH 160 ppm [S]; rate and 2oo3 voting [D]' }),
@@ -71,6 +72,7 @@ export function pointKind(kind: string): PointKindDefinition | undefined {
 /** Dust point kinds serve both metal-dust and wood-dust enterprises. */
 export function kindFitsIndustries(kind: PointKindDefinition, industries: readonly Industry[]): boolean {
   if (kind.industry === 'all') return true;
-  if (kind.industry === 'metal-dust') return industries.includes('metal-dust') || industries.includes('wood-dust');
+  if (kind.industry === 'metal-dust')
+    return industries.includes('metal-dust') || industries.includes('wood-dust');
   return industries.includes(kind.industry);
 }

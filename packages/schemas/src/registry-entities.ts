@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { POINT_KIND_IDS, kindFitsIndustries, pointKind } from './point-kind-catalogue';
+import { kindFitsIndustries, POINT_KIND_IDS, pointKind } from './point-kind-catalogue';
 import { AdminCode, AlarmLevel, DurationMs, EpochMs, Industry, LocalId } from './primitives';
 import { Limits, RuleOverride, RuleSpec } from './rule-spec';
 
@@ -24,17 +24,30 @@ export type Classification = z.infer<typeof Classification>;
 export const Region = z
   .object({ province: AdminCode, city: AdminCode, county: AdminCode })
   .superRefine((r, ctx) => {
-    if (!r.province.endsWith('0000')) ctx.addIssue({ code: 'custom', path: ['province'], message: 'province code ends in 0000' });
+    if (!r.province.endsWith('0000'))
+      ctx.addIssue({ code: 'custom', path: ['province'], message: 'province code ends in 0000' });
     if (!r.city.endsWith('00') || r.city.slice(0, 2) !== r.province.slice(0, 2))
-      ctx.addIssue({ code: 'custom', path: ['city'], message: `city ${r.city} is not a city of province ${r.province}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['city'],
+        message: `city ${r.city} is not a city of province ${r.province}`,
+      });
     if (r.county.slice(0, 4) !== r.city.slice(0, 4) || r.county === r.city)
-      ctx.addIssue({ code: 'custom', path: ['county'], message: `county ${r.county} is not a county of city ${r.city}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['county'],
+        message: `county ${r.county} is not a county of city ${r.city}`,
+      });
   });
 export type Region = z.infer<typeof Region>;
 
 export const Hazard = z.enum(['industrial-gas', 'molten-metal', 'explosive-dust', 'metal-smelting']);
 
-export const Contact = z.object({ name: z.string().min(1), role: z.string().min(1), phone: z.string().min(5).max(32) });
+export const Contact = z.object({
+  name: z.string().min(1),
+  role: z.string().min(1),
+  phone: z.string().min(5).max(32),
+});
 
 export const Enterprise = z
   .object({
@@ -46,11 +59,17 @@ export const Enterprise = z
     dustWorkers: z.number().int().nonnegative().optional().describe('headcount in dust-related work'),
     classification: Classification,
     contacts: z.array(Contact).default([]),
-    connectionRequiredBy: z.iso.date().describe('connection deadline of the enterprise category (YYYY-MM-DD)'),
+    connectionRequiredBy: z.iso
+      .date()
+      .describe('connection deadline of the enterprise category (YYYY-MM-DD)'),
   })
   .superRefine((e, ctx) => {
     if (!e.id.startsWith(e.region.county))
-      ctx.addIssue({ code: 'custom', path: ['id'], message: `enterprise id ${e.id} does not start with its county code ${e.region.county}` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['id'],
+        message: `enterprise id ${e.id} does not start with its county code ${e.region.county}`,
+      });
     if (e.classification.scheme === SHANXI_SCHEME && e.hazards.length > 0 && e.classification.rank > 2)
       ctx.addIssue({
         code: 'custom',
@@ -70,7 +89,9 @@ export const Gateway = z.object({
   name: z.string().optional(),
   heartbeatTimeoutMs: DurationMs.default(60_000),
   credentials: z.object({
-    mqttPasswordHash: z.string().regex(/^\$7\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'expected a Mosquitto $7$ PBKDF2-SHA512 hash'),
+    mqttPasswordHash: z
+      .string()
+      .regex(/^\$7\$\d+\$[A-Za-z0-9+/=]+\$[A-Za-z0-9+/=]+$/, 'expected a Mosquitto $7$ PBKDF2-SHA512 hash'),
     httpTokenSha256: z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest of the bearer token'),
   }),
 });
@@ -84,7 +105,9 @@ export const Point = z
     kind: z.enum(POINT_KIND_IDS),
     unit: z.string().min(1),
     gatewayId: LocalId,
-    range: z.object({ min: z.number(), max: z.number() }).refine((r) => r.min < r.max, { message: 'range min must be below max', path: ['max'] }),
+    range: z
+      .object({ min: z.number(), max: z.number() })
+      .refine((r) => r.min < r.max, { message: 'range min must be below max', path: ['max'] }),
     limits: Limits.default({}),
     deadband: z.number().nonnegative().optional(),
     onDelayMs: DurationMs.default(0),
@@ -100,10 +123,18 @@ export const Point = z
   .superRefine((p, ctx) => {
     const def = pointKind(p.kind);
     if (def && def.unit !== p.unit)
-      ctx.addIssue({ code: 'custom', path: ['unit'], message: `unit ${p.unit} does not match kind ${p.kind} (${def.unit})` });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['unit'],
+        message: `unit ${p.unit} does not match kind ${p.kind} (${def.unit})`,
+      });
     for (const [name, v] of Object.entries(p.limits)) {
       if (v !== undefined && (v < p.range.min || v > p.range.max))
-        ctx.addIssue({ code: 'custom', path: ['limits', name], message: `limit ${name}=${v} is outside the range ${p.range.min}..${p.range.max}` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['limits', name],
+          message: `limit ${name}=${v} is outside the range ${p.range.min}..${p.range.max}`,
+        });
     }
   });
 export type Point = z.infer<typeof Point>;
@@ -111,7 +142,10 @@ export type Point = z.infer<typeof Point>;
 export const pointGlobalId = (enterpriseId: string, code: string) => `${enterpriseId}:${code}`;
 
 /** Checks a point's kind against its enterprise's industries (used by registry validation). */
-export function pointKindAllowed(point: Pick<Point, 'kind'>, enterprise: Pick<Enterprise, 'industries'>): boolean {
+export function pointKindAllowed(
+  point: Pick<Point, 'kind'>,
+  enterprise: Pick<Enterprise, 'industries'>,
+): boolean {
   const def = pointKind(point.kind);
   return def !== undefined && kindFitsIndustries(def, enterprise.industries);
 }
@@ -125,7 +159,10 @@ export const RuleTemplate = z.object({
   byClassification: z
     .partialRecord(
       ClassCode,
-      z.object({ levelShift: z.number().int().min(-3).max(3).default(0), rules: z.array(RuleOverride).default([]) }),
+      z.object({
+        levelShift: z.number().int().min(-3).max(3).default(0),
+        rules: z.array(RuleOverride).default([]),
+      }),
     )
     .default({}),
 });
@@ -148,7 +185,12 @@ export const EscalationPolicy = z.object({
     )
     .min(1),
   reminder: z
-    .object({ firstMs: DurationMs.min(1000), factor: z.number().min(1).default(2), maxMs: DurationMs, maxCount: z.number().int().min(0).default(5) })
+    .object({
+      firstMs: DurationMs.min(1000),
+      factor: z.number().min(1).default(2),
+      maxMs: DurationMs,
+      maxCount: z.number().int().min(0).default(5),
+    })
     .optional(),
   closedLoop: z
     .object({ verifyWithinMs: DurationMs, disposeWithinMs: DurationMs, closeWithinMs: DurationMs })
@@ -179,7 +221,10 @@ export const WebhookSubscription = z.object({
   scope: RegionScope,
   url: z.url({ protocol: /^https?$/ }),
   secret: z.string().min(16).describe('HMAC-SHA256 key; never logged or returned by the API'),
-  events: z.array(WebhookEventType).min(1).default([...WebhookEventType.options]),
+  events: z
+    .array(WebhookEventType)
+    .min(1)
+    .default([...WebhookEventType.options]),
   maxLevel: AlarmLevel.default(4).describe('deliver alarms of this level or more severe'),
   ratePerSecond: z.number().positive().default(10),
   enabled: z.boolean().default(true),
@@ -197,7 +242,14 @@ export const RegistryDocument = z.object({
 });
 export type RegistryDocument = z.infer<typeof RegistryDocument>;
 
-export const RegistryEntityKind = z.enum(['enterprise', 'gateway', 'point', 'template', 'policy', 'subscription']);
+export const RegistryEntityKind = z.enum([
+  'enterprise',
+  'gateway',
+  'point',
+  'template',
+  'policy',
+  'subscription',
+]);
 export type RegistryEntityKind = z.infer<typeof RegistryEntityKind>;
 
 /** Value of a `yj.registry.v1` record (a tombstone is a null value). Every change is versioned. */

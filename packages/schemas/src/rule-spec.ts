@@ -10,7 +10,12 @@ export const LimitName = z.enum(['hh', 'h', 'l', 'll']);
 export type LimitName = z.infer<typeof LimitName>;
 
 export const Limits = z
-  .object({ hh: z.number().optional(), h: z.number().optional(), l: z.number().optional(), ll: z.number().optional() })
+  .object({
+    hh: z.number().optional(),
+    h: z.number().optional(),
+    l: z.number().optional(),
+    ll: z.number().optional(),
+  })
   .superRefine((lim, ctx) => {
     const order: LimitName[] = ['ll', 'l', 'h', 'hh'];
     const present = order.filter((n) => lim[n] !== undefined);
@@ -18,7 +23,11 @@ export const Limits = z
       const lo = present[i - 1]!;
       const hi = present[i]!;
       if ((lim[lo] as number) >= (lim[hi] as number)) {
-        ctx.addIssue({ code: 'custom', path: [hi], message: `limit ${hi} (${lim[hi]}) must be above ${lo} (${lim[lo]})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [hi],
+          message: `limit ${hi} (${lim[hi]}) must be above ${lo} (${lim[lo]})`,
+        });
       }
     }
   });
@@ -35,9 +44,18 @@ export const ThresholdRule = z.object({
   type: z.literal('threshold'),
   limits: Limits.optional().describe("explicit limits; absent = the point's design limits"),
   levels: z
-    .object({ hh: AlarmLevel.optional(), h: AlarmLevel.optional(), l: AlarmLevel.optional(), ll: AlarmLevel.optional() })
+    .object({
+      hh: AlarmLevel.optional(),
+      h: AlarmLevel.optional(),
+      l: AlarmLevel.optional(),
+      ll: AlarmLevel.optional(),
+    })
     .default({ hh: 1, h: 2, l: 2, ll: 1 }),
-  deadband: z.number().nonnegative().optional().describe("absolute, in the point unit; absent = the point's deadband"),
+  deadband: z
+    .number()
+    .nonnegative()
+    .optional()
+    .describe("absolute, in the point unit; absent = the point's deadband"),
   onDelayMs: DurationMs.optional(),
   offDelayMs: DurationMs.optional(),
 });
@@ -72,7 +90,10 @@ export const TrendRule = z
   })
   .refine(
     (r) => [r.meanAbove, r.meanBelow, r.slopeAbovePerMin, r.slopeBelowPerMin].some((x) => x !== undefined),
-    { message: 'trend needs at least one of meanAbove, meanBelow, slopeAbovePerMin, slopeBelowPerMin', path: ['meanAbove'] },
+    {
+      message: 'trend needs at least one of meanAbove, meanBelow, slopeAbovePerMin, slopeBelowPerMin',
+      path: ['meanAbove'],
+    },
   );
 
 /** No reading for N sampling periods (wall clock). */
@@ -97,7 +118,15 @@ export const SensorFaultRule = z.object({
 });
 
 export const Comparison = z.object({
-  point: LocalId.describe('point code in the same enterprise; "self" for the point owning the rule'),
+  point: z
+    .string()
+    .regex(
+      /^(@[a-z][a-z0-9-]*|[A-Za-z0-9][A-Za-z0-9._-]*)$/,
+      'expected a point code, "self", or "@<point-kind>" (templates only)',
+    )
+    .describe(
+      'point code in the same enterprise; "self" for the point owning the rule; in templates "@<kind>" = the point of that kind on the same equipment (else area), resolved by the registry',
+    ),
   op: z.enum(['>', '>=', '<', '<=', '==', '!=']),
   value: z.number(),
 });
@@ -142,5 +171,9 @@ export type CombinationRule = z.infer<typeof CombinationRule>;
 export type VoteRule = z.infer<typeof VoteRule>;
 
 /** A per-point or per-variant override of a template rule, matched by id; fields replace. */
-export const RuleOverride = z.looseObject({ id: LocalId, enabled: z.boolean().optional(), level: AlarmLevel.optional() });
+export const RuleOverride = z.looseObject({
+  id: LocalId,
+  enabled: z.boolean().optional(),
+  level: AlarmLevel.optional(),
+});
 export type RuleOverride = z.infer<typeof RuleOverride>;

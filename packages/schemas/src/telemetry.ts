@@ -58,7 +58,9 @@ export const GatewayEvent = z.object({
   type: z.enum(['online', 'offline', 'seq-gap', 'seq-reset']),
   reason: z.enum(['status-message', 'last-will', 'first-message', 'sequence', 'no-data']),
   at: EpochMs,
-  detail: z.object({ expectedSeq: z.number().int().optional(), gotSeq: z.number().int().optional() }).optional(),
+  detail: z
+    .object({ expectedSeq: z.number().int().optional(), gotSeq: z.number().int().optional() })
+    .optional(),
 });
 export type GatewayEvent = z.infer<typeof GatewayEvent>;
 
