@@ -66,6 +66,26 @@ require_port_free() {
   fi
 }
 
+# pid_listens <pid> <port>: that process holds the listening socket on <port>.
+pid_listens() {
+  local out
+  out="$(ss -ltnpH "sport = :$2" 2>/dev/null || true)"
+  [[ "$out" == *"pid=$1,"* ]]
+}
+
+# our_listener <service> <our-pid> <host> <port>
+#   0: our process listens on the port; 1: nobody listens there (yet);
+#   exits with a clear error if some other process holds the port.
+our_listener() {
+  local svc="$1" pid="$2" host="$3" port="$4"
+  pid_listens "$pid" "$port" && return 0
+  if port_answers "$host" "$port"; then
+    die "$svc" "port $port on $host is held by $(port_owner "$port"), not by our pid $pid." \
+      "Free the port or stop ours first (stack.sh stop $svc)."
+  fi
+  return 1
+}
+
 # ---------------------------------------------------------------------------
 # PIDs
 # ---------------------------------------------------------------------------
@@ -89,7 +109,7 @@ pid_alive() {
 # (guards against a recycled PID that now belongs to someone else).
 pid_cmdline_has() {
   local pid="$1" marker="$2" cmd
-  cmd="$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null)" || return 1
+  cmd="$( { tr '\0' ' ' <"/proc/$pid/cmdline"; } 2>/dev/null )" || return 1
   [[ " $cmd" == *"$marker"* ]]   # no grep -q in a pipe: with pipefail, SIGPIPE would read as "no match"
 }
 
@@ -145,7 +165,8 @@ start_detached() {
   local pidfile="$1" logfile="$2"
   shift 2
   rm -f "$pidfile"
-  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$logfile" 2>&1 &
+  # 9>&-: do not hand stack.sh's lock (fd 9, see take_lock) to a long-lived process.
+  setsid bash -c 'echo $$ >"$0"; exec "$@"' "$pidfile" "$@" </dev/null >>"$logfile" 2>&1 9>&- &
   local i
   for ((i = 0; i < 50; i++)); do
     [[ -s "$pidfile" ]] && return 0

@@ -43,6 +43,8 @@ services_or_all() {
 take_lock() {
   mkdir -p "$STACK_DIR"
   exec 9>"$STACK_DIR/.lock"
+  flock -n 9 && return 0
+  log stack "waiting for another stack.sh to finish (lock $STACK_DIR/.lock, up to 300 s)"
   if ! flock -w 300 9; then
     die stack "another stack.sh holds $STACK_DIR/.lock for more than 300 s"
   fi

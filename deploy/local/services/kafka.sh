@@ -106,7 +106,7 @@ kafka_format_once() {
 kafka_up() {
   local pid
   if pid="$(kafka_pid)"; then
-    if kafka_ready >/dev/null 2>&1; then
+    if our_listener kafka "$pid" "$YJ_STACK_HOST" "$YJ_KAFKA_PORT" && kafka_ready >/dev/null 2>&1; then
       log kafka "already running (pid $pid) on $YJ_STACK_HOST:$YJ_KAFKA_PORT, nothing to do"
       return 0
     fi
@@ -161,7 +161,7 @@ kafka_down() {
 kafka_status() {
   local pid
   if pid="$(kafka_pid)"; then
-    if kafka_ready >/dev/null 2>&1; then
+    if our_listener kafka "$pid" "$YJ_STACK_HOST" "$YJ_KAFKA_PORT" && kafka_ready >/dev/null 2>&1; then
       log kafka "UP   pid $pid, $YJ_STACK_HOST:$YJ_KAFKA_PORT, kafka_2.13 $KAFKA_VERSION, logs $KAFKA_LOG_DIR"
     else
       log kafka "STARTING/UNHEALTHY pid $pid, metadata request to $YJ_STACK_HOST:$YJ_KAFKA_PORT fails"; return 1

@@ -79,9 +79,9 @@ mosquitto_bootstrap_auth() {
     log mosquitto "creating bootstrap acl for '$YJ_MQTT_SERVICE_USER'"
     ( umask 077; cat >"$MOSQ_ACL" <<EOF
 # Bootstrap ACL written by deploy/local/stack.sh (replaced later by the registry generator).
-# Shared subscriptions: a SUBSCRIBE to \$share/<group>/yj/v1/# is checked (Mosquitto 2.0) against
-# the filter without the \$share/<group>/ prefix, and each delivered message against its real
-# topic, so 'topic read yj/v1/#' is all the ingest service needs (verified on mosquitto 2.0.11).
+# Shared subscriptions need no \$share entry: Mosquitto 2.0 accepts \$share/<group>/yj/v1/# and
+# checks every delivered message against its real topic (yj/v1/...), so 'topic read yj/v1/#'
+# is all the ingest service needs (verified on mosquitto 2.0.11).
 user $YJ_MQTT_SERVICE_USER
 topic read yj/v1/#
 EOF
@@ -93,19 +93,19 @@ mosquitto_up() {
   local pid rc
   [[ -x "$MOSQ_BIN" ]] || die mosquitto "mosquitto not found at $MOSQ_BIN (apt-get install -y mosquitto mosquitto-clients)"
   command -v mosquitto_sub >/dev/null || die mosquitto "mosquitto_sub not found (apt-get install -y mosquitto-clients)"
-  if pid="$(mosquitto_pid)" && port_answers "$YJ_STACK_HOST" "$YJ_MQTT_PORT"; then
-    log mosquitto "already running (pid $pid) on $YJ_STACK_HOST:$YJ_MQTT_PORT, nothing to do"
-    return 0
-  fi
-  if [[ -n "${pid:-}" ]]; then
-    stop_by_pid mosquitto "$pid" 10        # ours but not listening: restart it cleanly
+  if pid="$(mosquitto_pid)"; then
+    if our_listener mosquitto "$pid" "$YJ_STACK_HOST" "$YJ_MQTT_PORT"; then
+      log mosquitto "already running (pid $pid) on $YJ_STACK_HOST:$YJ_MQTT_PORT, nothing to do"
+      return 0
+    fi
+    stop_by_pid mosquitto "$pid" 10        # ours but not on this port: restart with the new config
   fi
   rm -f "$MOSQ_PID_FILE"
   require_port_free mosquitto "$YJ_STACK_HOST" "$YJ_MQTT_PORT"
   mosquitto_write_config
   mosquitto_bootstrap_auth
   printf '\n===== %s start =====\n' "$(date -Is)" >>"$MOSQ_LOG"
-  "$MOSQ_BIN" -c "$MOSQ_CONF" -d 2>>"$MOSQ_LOG" || { log_tail "$MOSQ_LOG"; die mosquitto "mosquitto failed to start"; }
+  "$MOSQ_BIN" -c "$MOSQ_CONF" -d 2>>"$MOSQ_LOG" 9>&- || { log_tail "$MOSQ_LOG"; die mosquitto "mosquitto failed to start"; }
   wait_until 5 test -s "$MOSQ_PID_FILE" || true
   pid="$(read_pid "$MOSQ_PID_FILE")"
   log mosquitto "starting $("$MOSQ_BIN" -h 2>/dev/null | head -n1) (pid ${pid:-?}) on $YJ_STACK_HOST:$YJ_MQTT_PORT," \

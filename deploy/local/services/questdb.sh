@@ -95,7 +95,7 @@ questdb_up() {
   local pid java_home
   local -a jvm_opts
   if pid="$(questdb_pid)"; then
-    if questdb_ready >/dev/null 2>&1; then
+    if our_listener questdb "$pid" "$YJ_STACK_HOST" "$YJ_QUESTDB_HTTP_PORT" && questdb_ready >/dev/null 2>&1; then
       log questdb "already running (pid $pid) on $YJ_STACK_HOST:$YJ_QUESTDB_HTTP_PORT, nothing to do"
       return 0
     fi
@@ -167,7 +167,7 @@ questdb_status() {
   local pid v
   v="$(cat "$QUESTDB_DIR/version" 2>/dev/null || echo '?')"
   if pid="$(questdb_pid)"; then
-    if questdb_ready >/dev/null 2>&1; then
+    if our_listener questdb "$pid" "$YJ_STACK_HOST" "$YJ_QUESTDB_HTTP_PORT" && questdb_ready >/dev/null 2>&1; then
       log questdb "UP   pid $pid, http://$YJ_STACK_HOST:$YJ_QUESTDB_HTTP_PORT, PG $YJ_QUESTDB_PG_PORT, questdb $v, log $QUESTDB_STDOUT"
     else
       log questdb "STARTING/UNHEALTHY pid $pid, SELECT 1 fails"; return 1

@@ -41,7 +41,7 @@ redis_up() {
   redis-server --daemonize yes --bind "$YJ_STACK_HOST" --port "$YJ_REDIS_PORT" \
     --save "" --appendonly no --dir "$REDIS_DIR" \
     --pidfile "$REDIS_PID_FILE" --logfile "$REDIS_DIR/redis.log" \
-    --maxmemory "${YJ_REDIS_MAXMEMORY:-512mb}" --protected-mode yes \
+    --maxmemory "${YJ_REDIS_MAXMEMORY:-512mb}" --protected-mode yes 9>&- \
     || { log_tail "$REDIS_DIR/redis.log"; die redis "redis-server failed to start"; }
   touch "$REDIS_OURS_FLAG"
   if ! wait_until 15 redis_ping; then
