@@ -77,7 +77,7 @@ async function startContainers(project: TestProject): Promise<() => Promise<void
   }
   const { KafkaContainer } = await import('@testcontainers/kafka');
   const kafka = await new KafkaContainer('confluentinc/cp-kafka:7.6.0').withKraft().start();
-  const questdb = await new GenericContainer('questdb/questdb:9.3.5')
+  const questdb = await new GenericContainer('questdb/questdb:9.3.4')
     .withExposedPorts(9000, 8812)
     .withWaitStrategy(Wait.forHttp('/exec?query=SELECT%201', 9000))
     .start();
