@@ -1,0 +1,78 @@
+import { issuesToRecords, NativeReading, type NormalisedReading } from '@yujing/schemas';
+import { toEpochMs } from './epoch-time';
+import type { IntakeLimits } from './intake-limits';
+import type { IntakeRegistry } from './intake-registry';
+import type { IntakeIssue, RejectReason } from './reject-reason';
+
+export type ReadingVerdict =
+  | { ok: true; reading: NormalisedReading }
+  | { ok: false; reason: RejectReason; issues: IntakeIssue[] };
+
+/**
+ * Validates and normalises one reading at index `index` of a message: schema, finite value,
+ * point known in the enterprise (its kind comes from the registry), timestamp within
+ * [receivedAt − maxAge, receivedAt + maxFuture]. Issue paths are rooted at the message.
+ */
+export function checkReading(
+  raw: unknown,
+  index: number,
+  enterpriseId: string,
+  receivedAt: number,
+  registry: IntakeRegistry,
+  limits: IntakeLimits,
+): ReadingVerdict {
+  const at = `readings.${index}`;
+  const parsed = NativeReading.safeParse(raw);
+  if (!parsed.success) {
+    const issues = issuesToRecords(parsed.error.issues).map((i) => ({
+      ...i,
+      path: i.path === '(root)' ? at : `${at}.${i.path}`,
+    }));
+    const v = (raw as { v?: unknown } | null)?.v;
+    const nonFinite = typeof v === 'number' && !Number.isFinite(v);
+    return { ok: false, reason: nonFinite ? 'non-finite' : 'schema', issues };
+  }
+  const r = parsed.data;
+  const point = registry.point(enterpriseId, r.point);
+  if (!point) {
+    return {
+      ok: false,
+      reason: 'unknown-point',
+      issues: [
+        {
+          path: `${at}.point`,
+          message: `point ${r.point} is not registered for enterprise ${enterpriseId}`,
+          code: 'unknown-point',
+        },
+      ],
+    };
+  }
+  const ts = toEpochMs(r.ts);
+  if (ts < receivedAt - limits.maxAgeMs) {
+    return {
+      ok: false,
+      reason: 'timestamp-too-old',
+      issues: [
+        {
+          path: `${at}.ts`,
+          message: `timestamp ${new Date(ts).toISOString()} is more than ${limits.maxAgeMs} ms old`,
+          code: 'timestamp-too-old',
+        },
+      ],
+    };
+  }
+  if (ts > receivedAt + limits.maxFutureMs) {
+    return {
+      ok: false,
+      reason: 'timestamp-in-future',
+      issues: [
+        {
+          path: `${at}.ts`,
+          message: `timestamp ${new Date(ts).toISOString()} is more than ${limits.maxFutureMs} ms in the future`,
+          code: 'timestamp-in-future',
+        },
+      ],
+    };
+  }
+  return { ok: true, reading: { point: r.point, kind: point.kind, ts, v: r.v, q: r.q } };
+}
