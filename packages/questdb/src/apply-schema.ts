@@ -1,0 +1,78 @@
+import { readdir, readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { QuestDbQuery } from './query-client';
+import { questdbErrors } from './questdb-errors';
+import { TABLE_IDS, type TableId, tableNames } from './table-names';
+
+/** A QuestDB TTL such as "90 DAYS", "2 WEEKS", "3 YEARS" (HOURS | DAYS | WEEKS | MONTHS | YEARS). */
+export type Ttl = string;
+const TTL = /^(\d{1,5}) (HOURS?|DAYS?|WEEKS?|MONTHS?|YEARS?)$/;
+
+export const DEFAULT_TTL: Readonly<Record<TableId, Ttl>> = Object.freeze({
+  readings: '90 DAYS',
+  alarm_events: '3 YEARS',
+  deliveries: '1 YEAR',
+  gateway_status: '1 YEAR',
+});
+
+export interface ApplySchemaOptions {
+  tablePrefix?: string;
+  ttl?: Partial<Record<TableId, Ttl>>;
+}
+
+/** The DDL file for a table id: alarm_events → alarm-events.sql. */
+const fileOf = (id: TableId) => `${id.replace(/_/g, '-')}.sql`;
+
+/** Removes `--` comments outside quotes (the DDL files use them only at line ends). */
+function stripComments(sql: string): string {
+  return sql
+    .split('\n')
+    .map((line) => line.replace(/--.*$/, '').trimEnd())
+    .filter((line) => line.length > 0)
+    .join('\n')
+    .trim()
+    .replace(/;$/, '');
+}
+
+/** Renders one DDL file's template into the statement to run. Pure (exported for unit tests). */
+export function renderDdl(template: string, tablePrefix: string, ttl: Ttl): string {
+  if (!TTL.test(ttl))
+    throw questdbErrors.YJ_ERR_QUESTDB_SCHEMA_INVALID(`invalid TTL "${ttl}" (e.g. "90 DAYS")`);
+  tableNames(tablePrefix); // validates the prefix
+  return stripComments(template).replaceAll('{{prefix}}', tablePrefix).replaceAll('{{ttl}}', ttl);
+}
+
+/**
+ * Applies deploy/questdb/*.sql: CREATE TABLE IF NOT EXISTS for every table, then SET TTL so a
+ * changed retention reaches existing tables. Safe to run at every start and concurrently.
+ * Returns the table names.
+ */
+export async function applySchema(
+  query: QuestDbQuery,
+  ddlDir: string,
+  opts: ApplySchemaOptions = {},
+): Promise<Record<TableId, string>> {
+  const prefix = opts.tablePrefix ?? '';
+  const names = tableNames(prefix);
+  const files = new Set(await readdir(ddlDir));
+  for (const id of TABLE_IDS) {
+    if (!files.has(fileOf(id))) {
+      throw questdbErrors.YJ_ERR_QUESTDB_SCHEMA_INVALID(`missing DDL file ${join(ddlDir, fileOf(id))}`);
+    }
+    const ttl = opts.ttl?.[id] ?? DEFAULT_TTL[id];
+    const ddl = renderDdl(await readFile(join(ddlDir, fileOf(id)), 'utf8'), prefix, ttl);
+    try {
+      await query.query(ddl);
+      await query.query(`ALTER TABLE ${names[id]} SET TTL ${ttl}`);
+    } catch (err) {
+      throw questdbErrors.YJ_ERR_QUESTDB_SCHEMA_INVALID(
+        `applying ${fileOf(id)} failed: ${(err as Error).message}`,
+        {
+          cause: err,
+          context: { table: names[id] },
+        },
+      );
+    }
+  }
+  return { ...names };
+}
