@@ -1,0 +1,160 @@
+import {
+  type AlarmRecord,
+  createEnterpriseState,
+  type EnterpriseState,
+  type GatewayState,
+  type GroupState,
+  PointState,
+  SlotState,
+} from './engine-state';
+
+/**
+ * A JSON-safe copy of an enterprise's state, for the worker's changelog. Slots are positional
+ * arrays (compact); alarm records are referenced by id. NaN and infinities become null.
+ */
+export interface StateSnapshot {
+  v: 1;
+  enterpriseId: string;
+  points: SnapshotPoint[];
+  groups: Array<[string, number, SnapshotSlot]>;
+  gateways: Array<[string, number, SnapshotSlot]>;
+  alarms: AlarmRecord[];
+  commands: Array<[string, boolean, string | null]>;
+  counters: [number, number, number];
+}
+
+type Num = number | null;
+/** [code, lastTs, lastValue, lastQuality, lastReceivedAt, sameCount, sameSince, voteBits, ruleIds, slots] */
+export type SnapshotPoint = [string, Num, Num, number, Num, number, Num, number, string[], SnapshotSlot[]];
+/** [cond, level, pendingSince, offSince, deSince, value, limit, alarmId, act0, act1, act2, chattering, buf, head, len, curStart, curSum, curCount] */
+export type SnapshotSlot = [
+  number,
+  number,
+  Num,
+  Num,
+  Num,
+  Num,
+  Num,
+  string | null,
+  Num,
+  Num,
+  Num,
+  boolean,
+  Num[] | null,
+  number,
+  number,
+  Num,
+  Num,
+  number,
+];
+
+const num = (x: number): Num => (Number.isFinite(x) ? x : null);
+const back = (x: Num, fallback = Number.NaN): number => (x === null ? fallback : x);
+
+function slotOut(s: SlotState): SnapshotSlot {
+  return [
+    s.cond,
+    s.level,
+    num(s.pendingSince),
+    num(s.offSince),
+    num(s.deSince),
+    num(s.value),
+    num(s.limit),
+    s.alarm ? s.alarm.id : null,
+    num(s.act0),
+    num(s.act1),
+    num(s.act2),
+    s.chattering,
+    s.buf ? Array.from(s.buf, num) : null,
+    s.head,
+    s.len,
+    num(s.curStart),
+    num(s.curSum),
+    s.curCount,
+  ];
+}
+
+function slotIn(a: SnapshotSlot, alarms: Map<string, AlarmRecord>): SlotState {
+  const s = new SlotState();
+  s.cond = a[0];
+  s.level = a[1];
+  s.pendingSince = back(a[2], -1);
+  s.offSince = back(a[3], -1);
+  s.deSince = back(a[4], -1);
+  s.value = back(a[5]);
+  s.limit = back(a[6]);
+  s.alarm = a[7] === null ? null : (alarms.get(a[7]) ?? null);
+  s.act0 = back(a[8], -1);
+  s.act1 = back(a[9], -1);
+  s.act2 = back(a[10], -1);
+  s.chattering = a[11];
+  s.buf = a[12] === null ? null : Float64Array.from(a[12], (x) => back(x));
+  s.head = a[13];
+  s.len = a[14];
+  s.curStart = back(a[15], -1);
+  s.curSum = back(a[16], 0);
+  s.curCount = a[17];
+  return s;
+}
+
+export function snapshotState(state: EnterpriseState): StateSnapshot {
+  const points: SnapshotPoint[] = [];
+  for (const p of state.points.values()) {
+    points.push([
+      p.code,
+      num(p.lastTs),
+      num(p.lastValue),
+      p.lastQuality,
+      num(p.lastReceivedAt),
+      p.sameCount,
+      num(p.sameSince),
+      p.voteBits,
+      [...p.ruleIds],
+      p.slots.map(slotOut),
+    ]);
+  }
+  const alarms = [...state.alarms.values()].map((r) => ({
+    ...r,
+    value: r.value !== null && Number.isFinite(r.value) ? r.value : null,
+    limit: r.limit !== null && Number.isFinite(r.limit) ? r.limit : null,
+  }));
+  return {
+    v: 1,
+    enterpriseId: state.enterpriseId,
+    points,
+    groups: [...state.groups].map(([id, g]) => [id, g.votes, slotOut(g.slot)]),
+    gateways: [...state.gateways].map(([id, g]) => [id, g.lastReceivedAt, slotOut(g.slot)]),
+    alarms,
+    commands: [...state.recentCommands].map(([id, c]) => [id, c.ok, c.code ?? null]),
+    counters: [state.outOfOrder, state.unknownPoints, state.invalid],
+  };
+}
+
+/** Rebuilds a live state from a snapshot; slots re-align with compiled rules on first use. */
+export function restoreState(snap: StateSnapshot): EnterpriseState {
+  if (snap.v !== 1) throw new Error(`unsupported rules state snapshot version ${String(snap.v)}`);
+  const state = createEnterpriseState(snap.enterpriseId);
+  for (const rec of snap.alarms) state.alarms.set(rec.id, { ...rec });
+  for (const a of snap.points) {
+    const p = new PointState(a[0]);
+    p.lastTs = back(a[1], -1);
+    p.lastValue = back(a[2]);
+    p.lastQuality = a[3];
+    p.lastReceivedAt = back(a[4], -1);
+    p.sameCount = a[5];
+    p.sameSince = back(a[6], -1);
+    p.voteBits = a[7];
+    p.ruleIds = a[8];
+    p.slots = a[9].map((s) => slotIn(s, state.alarms));
+    state.points.set(p.code, p);
+  }
+  for (const [id, votes, slot] of snap.groups)
+    state.groups.set(id, { votes, slot: slotIn(slot, state.alarms) } satisfies GroupState);
+  for (const [id, last, slot] of snap.gateways) {
+    state.gateways.set(id, { lastReceivedAt: last, slot: slotIn(slot, state.alarms) } satisfies GatewayState);
+  }
+  for (const [id, ok, code] of snap.commands)
+    state.recentCommands.set(id, code === null ? { ok } : { ok, code });
+  [state.outOfOrder, state.unknownPoints, state.invalid] = snap.counters;
+  return state;
+}

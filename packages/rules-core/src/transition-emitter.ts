@@ -1,0 +1,47 @@
+import type { Actor, AlarmTransition, AlarmTransitionEvent } from '@yujing/schemas';
+import type { RulesContext } from './compiled-enterprise';
+import { type AlarmRecord, alarmState, type EnterpriseState } from './engine-state';
+
+/** Extra fields some transitions carry. */
+export interface TransitionExtras {
+  actor?: Actor;
+  comment?: string;
+}
+
+/**
+ * Collects the transitions of one call (batch, command or tick). Created once per call, never per
+ * reading: the no-change path allocates nothing.
+ */
+export class TransitionEmitter {
+  readonly out: AlarmTransitionEvent[] = [];
+  constructor(
+    readonly ctx: RulesContext,
+    readonly state: EnterpriseState,
+    readonly now: number,
+  ) {}
+
+  emit(rec: AlarmRecord, transition: AlarmTransition, eventTime: number, extras?: TransitionExtras): void {
+    const ev: AlarmTransitionEvent = {
+      alarmId: rec.id,
+      enterpriseId: this.ctx.enterpriseId,
+      point: rec.point,
+      rule: rec.rule,
+      kind: rec.kind,
+      level: rec.level,
+      state: alarmState(rec),
+      loop: rec.loop,
+      transition,
+      value: rec.value !== null && Number.isFinite(rec.value) ? rec.value : null,
+      limit: rec.limit !== null && Number.isFinite(rec.limit) ? rec.limit : null,
+      eventTime: Math.max(0, Math.round(eventTime)),
+      emittedAt: this.now,
+      episodeStart: rec.episodeStart,
+      seq: rec.seq++,
+    };
+    if (rec.shelvedUntil > 0) ev.shelvedUntil = rec.shelvedUntil;
+    if (this.ctx.region) ev.region = this.ctx.region;
+    if (extras?.actor) ev.actor = extras.actor;
+    if (extras?.comment) ev.comment = extras.comment;
+    this.out.push(ev);
+  }
+}
