@@ -1,1 +1,1 @@
-export { QUEUES, queueName, EscalationStepJob, WebhookDeliveryJob, type QueueId } from './queue-catalogue';
+export { EscalationStepJob, QUEUES, type QueueId, queueName, WebhookDeliveryJob } from './queue-catalogue';

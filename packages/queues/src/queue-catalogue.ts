@@ -1,4 +1,4 @@
-import { EscalationTarget, WebhookEventType, WebhookPayload } from '@yujing/schemas';
+import { EpochMs, EscalationTarget, WebhookEventType, WebhookPayload } from '@yujing/schemas';
 import { z } from 'zod';
 
 /**
@@ -7,20 +7,41 @@ import { z } from 'zod';
  * Queue names take the same deployment/test prefix as topics.
  */
 
-/** One scheduled escalation step of an alarm. Job id: escalation step id (no ':' allowed by BullMQ). */
-export const EscalationStepJob = z.object({
-  alarmId: z.string().min(1),
-  enterpriseId: z.string().min(1),
-  policyId: z.string().min(1),
-  stepIndex: z.number().int().nonnegative(),
-  target: EscalationTarget,
-  /** Bumped when a re-alarm or severity rise re-plans the steps; stale jobs are ignored. */
-  planVersion: z.number().int().nonnegative(),
-  kind: z.enum(['step', 'reminder']).default('step'),
-});
+/**
+ * One scheduled escalation step or reminder of an alarm. Job id: derived from a hash of the
+ * alarm id, the plan version and the step (BullMQ ids must not contain ':'), so scheduling the
+ * same plan twice never doubles a step.
+ */
+export const EscalationStepJob = z
+  .object({
+    alarmId: z.string().min(1),
+    enterpriseId: z.string().min(1),
+    policyId: z.string().min(1),
+    /** Step index in the policy (kind step), or reminder number from 0 (kind reminder). */
+    stepIndex: z.number().int().nonnegative(),
+    /** Who the step notifies (kind step only; reminders go to everyone notified so far). */
+    target: EscalationTarget.optional(),
+    /** What cancels the step (kind step only). */
+    unless: z.enum(['acknowledged', 'cleared']).default('acknowledged'),
+    /** Bumped when a re-alarm or severity rise re-plans the steps; stale jobs are ignored. */
+    planVersion: z.number().int().nonnegative(),
+    /** The transition that made the plan: steps of a raise at 0 ms are 'alarm.raised', the rest 'alarm.escalated'. */
+    origin: z.enum(['raise', 'escalate']).default('raise'),
+    kind: z.enum(['step', 'reminder']).default('step'),
+    /** When the step is due (epoch ms), for logs and lateness metrics. */
+    dueAt: EpochMs,
+  })
+  .refine((j) => j.kind !== 'step' || j.target !== undefined, {
+    message: 'a step needs a target',
+    path: ['target'],
+  });
 export type EscalationStepJob = z.infer<typeof EscalationStepJob>;
 
-/** One webhook delivery; retried by BullMQ with the same deliveryId until delivered or dead-lettered. */
+/**
+ * One webhook delivery; retried by BullMQ with the same deliveryId (= job id) until delivered
+ * or dead-lettered. Dead-lettered jobs stay in the queue's failed set (removeOnFail: false):
+ * `job.retry('failed', { resetAttemptsMade: true })` replays them with a fresh series of attempts.
+ */
 export const WebhookDeliveryJob = z.object({
   deliveryId: z.string().min(1),
   subscriptionId: z.string().min(1),
@@ -30,8 +51,8 @@ export const WebhookDeliveryJob = z.object({
 export type WebhookDeliveryJob = z.infer<typeof WebhookDeliveryJob>;
 
 export const QUEUES = {
-  escalation: { name: 'yj-escalation', job: EscalationStepJob },
-  deliveries: { name: 'yj-webhook-deliveries', job: WebhookDeliveryJob },
+  escalation: { name: 'yj-escalation', job: EscalationStepJob, jobName: 'escalation-step' },
+  deliveries: { name: 'yj-webhook-deliveries', job: WebhookDeliveryJob, jobName: 'webhook-delivery' },
 } as const;
 
 export type QueueId = keyof typeof QUEUES;

@@ -1,0 +1,16 @@
+export {
+  type Body,
+  computeSignature,
+  DEFAULT_TOLERANCE_SEC,
+  HEADER_DELIVERY,
+  HEADER_EVENT,
+  HEADER_SIGNATURE,
+  HEADER_TIMESTAMP,
+  type HeaderSource,
+  type SignOptions,
+  signWebhook,
+  type VerifyFailure,
+  type VerifyOptions,
+  type VerifyResult,
+  verifyWebhook,
+} from './webhook-signature';
