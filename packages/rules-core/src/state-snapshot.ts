@@ -6,6 +6,7 @@ import {
   type GroupState,
   PointState,
   SlotState,
+  WindowState,
 } from './engine-state';
 
 /**
@@ -65,12 +66,12 @@ function slotOut(s: SlotState): SnapshotSlot {
     num(s.act1),
     num(s.act2),
     s.chattering,
-    s.buf ? Array.from(s.buf, num) : null,
-    s.head,
-    s.len,
-    num(s.curStart),
-    num(s.curSum),
-    s.curCount,
+    s.win ? Array.from(s.win.buf, num) : null,
+    s.win ? s.win.head : 0,
+    s.win ? s.win.len : 0,
+    s.win ? num(s.win.curStart) : null,
+    s.win ? num(s.win.curSum) : null,
+    s.win ? s.win.curCount : 0,
   ];
 }
 
@@ -88,12 +89,15 @@ function slotIn(a: SnapshotSlot, alarms: Map<string, AlarmRecord>): SlotState {
   s.act1 = back(a[9], -1);
   s.act2 = back(a[10], -1);
   s.chattering = a[11];
-  s.buf = a[12] === null ? null : Float64Array.from(a[12], (x) => back(x));
-  s.head = a[13];
-  s.len = a[14];
-  s.curStart = back(a[15], -1);
-  s.curSum = back(a[16], 0);
-  s.curCount = a[17];
+  if (a[12] !== null) {
+    const w = new WindowState(Float64Array.from(a[12], (x) => back(x)));
+    w.head = a[13];
+    w.len = a[14];
+    w.curStart = back(a[15], -1);
+    w.curSum = back(a[16], 0);
+    w.curCount = a[17];
+    s.win = w;
+  }
   return s;
 }
 

@@ -1,5 +1,5 @@
 import type { CompiledRule } from './compiled-rule';
-import type { SlotState } from './engine-state';
+import { type SlotState, WindowState } from './engine-state';
 
 /**
  * Rate of change: a ring of (ts, value) samples decimated to one per `stepMs`, so the window's
@@ -7,32 +7,27 @@ import type { SlotState } from './engine-state';
  * between the oldest sample still inside the window and this reading, NaN without a reference.
  */
 export function ratePerMin(slot: SlotState, rule: CompiledRule, ts: number, v: number): number {
-  let buf = slot.buf;
   const cap = rule.capacity;
-  if (buf === null || buf.length !== cap * 2) {
-    buf = new Float64Array(cap * 2);
-    slot.buf = buf;
-    slot.head = 0;
-    slot.len = 0;
-  }
+  const w = windowOf(slot, cap);
+  const buf = w.buf;
   // Find the oldest retained sample inside the window (ring order: head is the oldest).
   let rate = Number.NaN;
   const from = ts - rule.windowMs;
-  for (let i = 0; i < slot.len; i++) {
-    const at = ((slot.head + i) % cap) * 2;
+  for (let i = 0; i < w.len; i++) {
+    const at = ((w.head + i) % cap) * 2;
     const t0 = buf[at]!;
     if (t0 >= from && t0 < ts) {
       rate = ((v - buf[at + 1]!) * 60_000) / (ts - t0);
       break;
     }
   }
-  const newest = slot.len === 0 ? -1 : ((slot.head + slot.len - 1) % cap) * 2;
+  const newest = w.len === 0 ? -1 : ((w.head + w.len - 1) % cap) * 2;
   if (newest < 0 || ts - buf[newest]! >= rule.stepMs) {
-    const at = ((slot.head + slot.len) % cap) * 2;
+    const at = ((w.head + w.len) % cap) * 2;
     buf[at] = ts;
     buf[at + 1] = v;
-    if (slot.len < cap) slot.len++;
-    else slot.head = (slot.head + 1) % cap;
+    if (w.len < cap) w.len++;
+    else w.head = (w.head + 1) % cap;
   }
   return rate;
 }
@@ -50,27 +45,22 @@ export function rateCondition(rule: CompiledRule, rate: number): number {
  */
 export function trendCondition(slot: SlotState, rule: CompiledRule, ts: number, v: number): number {
   const cap = rule.capacity;
-  let buf = slot.buf;
-  if (buf === null || buf.length !== cap * 2) {
-    buf = new Float64Array(cap * 2);
-    slot.buf = buf;
-    slot.head = 0;
-    slot.len = 0;
-  }
-  if (slot.curStart === -1 || ts >= slot.curStart + rule.stepMs) {
-    if (slot.curCount > 0) {
-      const at = ((slot.head + slot.len) % cap) * 2;
-      buf[at] = slot.curStart;
-      buf[at + 1] = slot.curSum / slot.curCount;
-      if (slot.len < cap) slot.len++;
-      else slot.head = (slot.head + 1) % cap;
+  const w = windowOf(slot, cap);
+  const buf = w.buf;
+  if (w.curStart === -1 || ts >= w.curStart + rule.stepMs) {
+    if (w.curCount > 0) {
+      const at = ((w.head + w.len) % cap) * 2;
+      buf[at] = w.curStart;
+      buf[at + 1] = w.curSum / w.curCount;
+      if (w.len < cap) w.len++;
+      else w.head = (w.head + 1) % cap;
     }
-    slot.curStart = ts;
-    slot.curSum = 0;
-    slot.curCount = 0;
+    w.curStart = ts;
+    w.curSum = 0;
+    w.curCount = 0;
   }
-  slot.curSum += v;
-  slot.curCount++;
+  w.curSum += v;
+  w.curCount++;
   // Sums over buckets inside the window, x in minutes relative to ts.
   const from = ts - rule.windowMs;
   let n = 0;
@@ -78,8 +68,8 @@ export function trendCondition(slot: SlotState, rule: CompiledRule, ts: number, 
   let sy = 0;
   let sxy = 0;
   let sxx = 0;
-  for (let i = 0; i < slot.len; i++) {
-    const at = ((slot.head + i) % cap) * 2;
+  for (let i = 0; i < w.len; i++) {
+    const at = ((w.head + i) % cap) * 2;
     const t0 = buf[at]!;
     if (t0 < from) continue;
     const x = (t0 - ts) / 60_000;
@@ -90,8 +80,8 @@ export function trendCondition(slot: SlotState, rule: CompiledRule, ts: number, 
     sxy += x * y;
     sxx += x * x;
   }
-  const xc = (slot.curStart - ts) / 60_000;
-  const yc = slot.curSum / slot.curCount;
+  const xc = (w.curStart - ts) / 60_000;
+  const yc = w.curSum / w.curCount;
   n++;
   sx += xc;
   sy += yc;
@@ -117,4 +107,13 @@ function trendHit(value: number, limit: number): number {
   trendFigure.value = value;
   trendFigure.limit = limit;
   return 1;
+}
+
+function windowOf(slot: SlotState, cap: number): WindowState {
+  let w = slot.win;
+  if (w === null || w.buf.length !== cap * 2) {
+    w = new WindowState(new Float64Array(cap * 2));
+    slot.win = w;
+  }
+  return w;
 }

@@ -1,0 +1,310 @@
+/**
+ * Rules-core throughput: a standard mix of 10,000 points across steel, aluminium casting and
+ * dust (thresholds with deadband and delays, rate of change, 60 s trend windows, 2oo3 voting
+ * groups), and json-rules-engine on equivalent threshold rules in the same run.
+ * Run: pnpm exec tsx bench/rules-core.bench.ts   (add --write to update bench/README.md)
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import {
+  compileEnterprise,
+  createEnterpriseState,
+  type EnterpriseState,
+  evaluateBatch,
+  type RulesContext,
+  snapshotState,
+} from '@yujing/rules-core';
+import type { EffectivePoint, NormalisedReading, RuleSpec } from '@yujing/schemas';
+import { Engine } from 'json-rules-engine';
+
+const POINTS = 10_000;
+const PER_ENTERPRISE = 100;
+const ROUNDS = 60; // 60 readings per point, 1 s apart: windows fill, some alarms rise and clear
+const TARGET_SECONDS = 3;
+
+type Kind = 'co' | 'water' | 'launder' | 'hopper' | 'dp';
+const mix: Kind[] = ['co', 'co', 'co', 'co', 'water', 'water', 'launder', 'hopper', 'hopper', 'dp'];
+
+function pointOf(eid: string, i: number, kind: Kind, thresholdOnly: boolean): EffectivePoint {
+  const base = {
+    enterpriseId: eid,
+    code: `P${i}`,
+    gatewayId: 'gw-01',
+    interlock: false,
+    samplingPeriodMs: 1_000,
+  };
+  const thr: RuleSpec = { id: 'thr', enabled: true, type: 'threshold', levels: { hh: 1, h: 3, l: 2, ll: 1 } };
+  const extra = (rules: RuleSpec[]) => (thresholdOnly ? [thr] : [thr, ...rules]);
+  switch (kind) {
+    case 'co':
+      return {
+        ...base,
+        kind: 'co-concentration',
+        unit: 'ppm',
+        range: { min: 0, max: 1000 },
+        limits: { h: 24, hh: 160 },
+        deadband: 4,
+        onDelayMs: 2_000,
+        offDelayMs: 5_000,
+        votingGroup: `room-${Math.floor(i / 3)}`,
+        rules: extra([
+          { id: 'roc', enabled: true, type: 'rate-of-change', windowMs: 60_000, risePerMin: 50, level: 2 },
+          { id: 'vote', enabled: true, type: 'vote', m: 2, limit: 'h', level: 1 },
+        ]),
+      };
+    case 'water':
+      return {
+        ...base,
+        kind: 'mould-water-pressure',
+        unit: 'MPa',
+        range: { min: 0, max: 1.6 },
+        limits: { l: 0.25, ll: 0.18 },
+        deadband: 0.01,
+        onDelayMs: 1_000,
+        offDelayMs: 3_000,
+        rules: extra([]),
+      };
+    case 'launder':
+      return {
+        ...base,
+        kind: 'launder-metal-level',
+        unit: 'mm',
+        range: { min: 0, max: 300 },
+        limits: { ll: 40, l: 60, h: 180, hh: 210 },
+        deadband: 3,
+        onDelayMs: 0,
+        offDelayMs: 2_000,
+        rules: extra([
+          { id: 'drop', enabled: true, type: 'rate-of-change', windowMs: 10_000, dropPerMin: 300, level: 1 },
+        ]),
+      };
+    case 'hopper':
+      return {
+        ...base,
+        kind: 'hopper-temperature',
+        unit: '℃',
+        range: { min: -20, max: 200 },
+        limits: { h: 60, hh: 70 },
+        deadband: 1,
+        onDelayMs: 5_000,
+        offDelayMs: 5_000,
+        rules: extra([
+          {
+            id: 'trend',
+            enabled: true,
+            type: 'trend',
+            windowMs: 60_000,
+            maxSamples: 30,
+            meanAbove: 55,
+            slopeAbovePerMin: 8,
+            level: 3,
+          },
+        ]),
+      };
+    default:
+      return {
+        ...base,
+        kind: 'collector-differential-pressure',
+        unit: 'Pa',
+        range: { min: 0, max: 5000 },
+        limits: { ll: 300, l: 500, h: 1500, hh: 2000 },
+        deadband: 20,
+        onDelayMs: 3_000,
+        offDelayMs: 3_000,
+        rules: extra([]),
+      };
+  }
+}
+
+const NORMAL: Record<Kind, [number, number]> = {
+  co: [8, 30],
+  water: [0.4, 0.2],
+  launder: [120, 80],
+  hopper: [40, 28],
+  dp: [1000, 700],
+};
+
+/** Deterministic pseudo-random values (LCG) so both engines see the same readings. */
+let seed = 42;
+const rnd = () => (seed = (seed * 1_103_515_245 + 12_345) % 2_147_483_648) / 2_147_483_648;
+
+interface Fleet {
+  ctxs: RulesContext[];
+  states: EnterpriseState[];
+  batches: Array<{ e: number; gatewayId: string; receivedAt: number; readings: NormalisedReading[] }>;
+  points: EffectivePoint[];
+}
+
+function buildFleet(thresholdOnly: boolean): Fleet {
+  seed = 42;
+  const fleet: Fleet = { ctxs: [], states: [], batches: [], points: [] };
+  const t0 = Date.UTC(2026, 10, 28);
+  for (let e = 0; e < POINTS / PER_ENTERPRISE; e++) {
+    const eid = `140105${String(e).padStart(4, '0')}`;
+    const pts = Array.from({ length: PER_ENTERPRISE }, (_, i) =>
+      pointOf(eid, i, mix[i % mix.length]!, thresholdOnly),
+    );
+    fleet.points.push(...pts);
+    fleet.ctxs.push(compileEnterprise({ enterpriseId: eid, points: pts }));
+    fleet.states.push(createEnterpriseState(eid));
+    for (let r = 0; r < ROUNDS; r++) {
+      const ts = t0 + r * 1_000;
+      const readings = pts.map((p, i) => {
+        const [mid, spread] = NORMAL[mix[i % mix.length]!];
+        // Mostly quiet; a few percent of readings excursion past a limit (what a plant looks like).
+        const excursion = rnd() < 0.03 ? spread * (rnd() < 0.5 ? 1.5 : -1.5) : 0;
+        return {
+          point: p.code,
+          kind: p.kind,
+          ts,
+          v: mid + (rnd() - 0.5) * spread * 0.5 + excursion,
+          q: 'good' as const,
+        };
+      });
+      fleet.batches.push({ e, gatewayId: 'gw-01', receivedAt: ts, readings });
+    }
+  }
+  return fleet;
+}
+
+function runCore(fleet: Fleet): { perSecond: number; readings: number; transitions: number } {
+  let readings = 0;
+  let transitions = 0;
+  let pass = 0;
+  let elapsedNs = 0n;
+  const span = ROUNDS * 1_000;
+  while (elapsedNs < BigInt(TARGET_SECONDS * 1e9)) {
+    if (pass > 0) for (const b of fleet.batches) for (const r of b.readings) r.ts += span; // keep event time moving
+    for (const b of fleet.batches) b.receivedAt += pass > 0 ? span : 0;
+    const start = process.hrtime.bigint();
+    for (const b of fleet.batches) {
+      const res = evaluateBatch(fleet.states[b.e]!, b, fleet.ctxs[b.e]!, b.receivedAt);
+      readings += res.evaluated;
+      transitions += res.transitions.length;
+    }
+    elapsedNs += process.hrtime.bigint() - start;
+    pass++;
+  }
+  return { perSecond: readings / (Number(elapsedNs) / 1e9), readings, transitions };
+}
+
+async function runJsonRulesEngine(fleet: Fleet): Promise<{ perSecond: number; readings: number }> {
+  // Equivalent threshold rules: one rule per limit comparing the value fact to the point's limit facts.
+  const engine = new Engine([], { allowUndefinedFacts: true });
+  const limit = (name: string, op: string, level: number) =>
+    engine.addRule({
+      name,
+      conditions: { all: [{ fact: 'v', operator: op, value: { fact: name } }] },
+      event: { type: name, params: { level } },
+    });
+  limit('hh', 'greaterThanInclusive', 1);
+  limit('h', 'greaterThanInclusive', 3);
+  limit('l', 'lessThanInclusive', 2);
+  limit('ll', 'lessThanInclusive', 1);
+  const byCode = new Map(fleet.points.map((p) => [`${p.enterpriseId}:${p.code}`, p.limits]));
+  let readings = 0;
+  const start = process.hrtime.bigint();
+  const deadline = start + BigInt(TARGET_SECONDS * 1e9);
+  outer: for (const b of fleet.batches) {
+    const eid = fleet.ctxs[b.e]!.enterpriseId;
+    for (const r of b.readings) {
+      const lim = byCode.get(`${eid}:${r.point}`)!;
+      await engine.run({ v: r.v, hh: lim.hh, h: lim.h, l: lim.l, ll: lim.ll });
+      readings++;
+      if ((readings & 1023) === 0 && process.hrtime.bigint() > deadline) break outer;
+    }
+  }
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  return { perSecond: readings / seconds, readings };
+}
+
+/** Serialised size of the evaluated fleet's state, and heap + ArrayBuffer growth of a fresh copy fed the same readings. */
+function stateBytes(evaluated: Fleet, fresh: Fleet): { json: number; heap: number | null } {
+  const json = evaluated.states.reduce((sum, s) => sum + JSON.stringify(snapshotState(s)).length, 0) / POINTS;
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (!gc) return { json, heap: null };
+  const used = () => {
+    const m = process.memoryUsage();
+    return m.heapUsed + m.arrayBuffers;
+  };
+  gc();
+  const before = used();
+  const states = fresh.ctxs.map((c) => createEnterpriseState(c.enterpriseId));
+  for (const b of fresh.batches) evaluateBatch(states[b.e]!, b, fresh.ctxs[b.e]!, b.receivedAt);
+  gc();
+  const heap = (used() - before) / POINTS;
+  if (states.length !== fresh.ctxs.length)
+    throw new Error('unreachable: keeps the states alive until measured');
+  return { json, heap };
+}
+
+const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+
+async function main() {
+  const machine = `${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, node ${process.version}`;
+  const mixFleet = buildFleet(false);
+  runCore(buildFleet(false)); // warm-up on a separate fleet (JIT), not measured
+  const core = runCore(mixFleet);
+  const thrFleet = buildFleet(true);
+  const coreThr = runCore(thrFleet);
+  const jre = await runJsonRulesEngine(buildFleet(true));
+  const bytes = stateBytes(mixFleet, buildFleet(false));
+  const ratio = coreThr.perSecond / jre.perSecond;
+  const rows: Array<[string, string, string]> = [
+    [
+      'rules-core, standard mix (10,000 points)',
+      `${fmt(core.perSecond)} readings/s`,
+      `${fmt(core.readings)} readings, ${fmt(core.transitions)} transitions`,
+    ],
+    [
+      'rules-core, threshold rules only',
+      `${fmt(coreThr.perSecond)} readings/s`,
+      `${fmt(coreThr.readings)} readings`,
+    ],
+    [
+      'json-rules-engine 7.3.1, equivalent threshold rules',
+      `${fmt(jre.perSecond)} readings/s`,
+      `${fmt(jre.readings)} readings`,
+    ],
+    ['ratio (threshold rules, rules-core / json-rules-engine)', `${ratio.toFixed(0)}×`, ''],
+    [
+      'state per point, serialised snapshot (JSON)',
+      `${fmt(bytes.json)} bytes`,
+      'standard mix after 60 readings per point',
+    ],
+    [
+      'state per point, heap delta',
+      bytes.heap === null ? 'run with node --expose-gc' : `${fmt(bytes.heap)} bytes`,
+      '',
+    ],
+  ];
+  console.log(`machine: ${machine}`);
+  for (const [what, figure, note] of rows) console.log(`${what.padEnd(58)} ${figure.padStart(22)}  ${note}`);
+  if (process.argv.includes('--write')) writeReadme(machine, rows);
+}
+
+function writeReadme(machine: string, rows: Array<[string, string, string]>) {
+  const path = fileURLToPath(new URL('./README.md', import.meta.url));
+  const section = [
+    '## Rules core',
+    '',
+    '`pnpm exec tsx bench/rules-core.bench.ts --write` (heap figure: `node --expose-gc --import tsx bench/rules-core.bench.ts --write`).',
+    'Standard mix: 10,000 points in 100 enterprises (CO detectors with threshold + deadband + delays, rate of rise and 2oo3',
+    'voting; casting water pressure with on/off delays; launder level with a drop-rate rule; hopper temperature with a 60 s',
+    'trend window; collector Δp with four limits), 60 readings per point at 1 s, ~3 % excursions. Targets: ≥ 5,000,000',
+    'readings/s on one core, ≥ 100× json-rules-engine, ≤ 1 KiB state per point.',
+    '',
+    `Machine: ${machine}; measured ${new Date().toISOString().slice(0, 10)}.`,
+    '',
+    '| measure | figure | note |',
+    '|---|---|---|',
+    ...rows.map((r) => `| ${r.join(' | ')} |`),
+    '',
+  ].join('\n');
+  const text = existsSync(path) ? readFileSync(path, 'utf8') : '# Benchmarks\n\n';
+  const re = /## Rules core\n[\s\S]*?(?=\n## |$)/;
+  writeFileSync(path, re.test(text) ? text.replace(re, section) : `${text.trimEnd()}\n\n${section}`);
+}
+
+await main();
