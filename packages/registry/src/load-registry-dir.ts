@@ -141,5 +141,7 @@ export async function loadRegistryDir(
   }
   const checked = validateRegistry(document, (e) => sources.get(e));
   problems.push(...checked.problems);
+  // Grouped by file (stable: within a file, entity problems first, then cross-entity ones).
+  problems.sort((a, b) => a.file.localeCompare(b.file));
   return { document: checked.document, problems };
 }

@@ -63,13 +63,24 @@ export const Enterprise = z
       .date()
       .describe('connection deadline of the enterprise category (YYYY-MM-DD)'),
   })
+  // Runs even when other fields are invalid, so a file shows this mistake together with the rest.
+  .superRefine(
+    (e, ctx) => {
+      if (!e.id.startsWith(e.region.county))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['id'],
+          message: `enterprise id ${e.id} does not start with its county code ${e.region.county}`,
+        });
+    },
+    {
+      when: ({ value }) => {
+        const v = value as { id?: unknown; region?: { county?: unknown } } | null;
+        return typeof v?.id === 'string' && typeof v.region?.county === 'string';
+      },
+    },
+  )
   .superRefine((e, ctx) => {
-    if (!e.id.startsWith(e.region.county))
-      ctx.addIssue({
-        code: 'custom',
-        path: ['id'],
-        message: `enterprise id ${e.id} does not start with its county code ${e.region.county}`,
-      });
     if (e.classification.scheme === SHANXI_SCHEME && e.hazards.length > 0 && e.classification.rank > 2)
       ctx.addIssue({
         code: 'custom',
