@@ -1,0 +1,138 @@
+import { DeadLetterPublisher, TypedProducer } from '@yujing/kafka';
+import type { Logger } from '@yujing/logger';
+import { createMetricsRegistry, registerOpsRoutes } from '@yujing/service-runtime';
+import {
+  DEFAULT_INTAKE_LIMITS,
+  type IntakeLimits,
+  type IntakeRegistry,
+  SequenceTracker,
+} from '@yujing/telemetry-intake';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import type { GatewayIngestConfig } from './config';
+import { registerHttpIngest } from './http-ingest-route';
+import { createIngestMetrics, type IngestMetrics } from './ingest-metrics';
+import { IngestPipeline } from './ingest-pipeline';
+import { MqttIntake } from './mqtt-intake';
+import { type GatewayListing, TokenIndex } from './token-index';
+
+export interface GatewayIngestDeps {
+  config: GatewayIngestConfig;
+  logger: Logger;
+  kafka: Kafka;
+  /** The live registry view (a RegistryStore followed by a RegistryReader). */
+  registry: IntakeRegistry & GatewayListing;
+  /** True once the registry has caught up (readiness). */
+  registryReady: () => boolean;
+  limits?: IntakeLimits;
+  metricsRegistry?: Registry;
+}
+
+export interface GatewayIngest {
+  http: FastifyInstance;
+  mqtt: MqttIntake;
+  metrics: IngestMetrics;
+  tracker: SequenceTracker;
+  /** Connects Kafka, then MQTT (HTTP is served by whoever listens on `http`). */
+  start(): Promise<void>;
+  /** Stop intake → drain → close clients (the caller closes `http` first). */
+  stop(): Promise<void>;
+}
+
+/** Wires gateway-ingest without starting anything (main.ts starts it; tests start it too). */
+export async function buildGatewayIngest(deps: GatewayIngestDeps): Promise<GatewayIngest> {
+  const { config, logger } = deps;
+  const metricsRegistry = deps.metricsRegistry ?? createMetricsRegistry('gateway-ingest');
+  const metrics = createIngestMetrics(metricsRegistry);
+  const producer = new TypedProducer(deps.kafka, { prefix: config.TOPIC_PREFIX });
+  const tracker = new SequenceTracker({ window: config.REPLAY_WINDOW, gapGraceMs: config.GAP_GRACE });
+  const pipeline = new IngestPipeline({
+    producer,
+    deadLetters: new DeadLetterPublisher(producer),
+    registry: deps.registry,
+    tracker,
+    limits: deps.limits ?? DEFAULT_INTAKE_LIMITS,
+    metrics,
+    logger,
+  });
+  const mqtt = new MqttIntake({
+    url: config.MQTT_URL,
+    username: config.MQTT_USERNAME,
+    password: config.MQTT_PASSWORD.reveal(),
+    clientIdPrefix: config.MQTT_CLIENT_ID,
+    shareGroup: config.MQTT_SHARE_GROUP,
+    connections: config.MQTT_CONNECTIONS,
+    receiveMaximum: config.MQTT_RECEIVE_MAXIMUM,
+    sessionExpiryMs: config.MQTT_SESSION_EXPIRY,
+    keepaliveMs: config.MQTT_KEEPALIVE,
+    pipeline,
+    registry: deps.registry,
+    logger,
+  });
+
+  let stopping = false;
+  const http = Fastify({ logger: false });
+  registerOpsRoutes(http, {
+    registry: metricsRegistry,
+    readiness: { registry: deps.registryReady, kafka: () => producer.connected, mqtt: () => mqtt.connected },
+    isShuttingDown: () => stopping,
+  });
+  await registerHttpIngest(http, {
+    pipeline,
+    tokens: new TokenIndex(deps.registry),
+    limits: deps.limits ?? DEFAULT_INTAKE_LIMITS,
+    maxInFlight: config.MAX_IN_FLIGHT,
+    produceTimeoutMs: config.HTTP_PRODUCE_TIMEOUT,
+    metrics,
+    logger,
+    isStopping: () => stopping,
+  });
+
+  // Gaps are confirmed by a sweep, not on arrival: reordering across connections is not a gap.
+  const sweepAbort = new AbortController();
+  let sweeping: Promise<void> | undefined;
+  const sweep = () => {
+    if (sweeping) return;
+    const reports = tracker.sweep(Date.now());
+    if (reports.length === 0) return;
+    for (const r of reports) {
+      metrics.seqGaps.inc(r.missing);
+      logger.warn(
+        { enterpriseId: r.enterpriseId, gatewayId: r.gatewayId, detail: r.event.detail },
+        'gateway sequence gap',
+      );
+    }
+    sweeping = pipeline
+      .publishEvents(
+        reports.map((r) => r.event),
+        sweepAbort.signal,
+      )
+      .catch((err) => logger.error({ err }, 'seq-gap events not published'))
+      .finally(() => {
+        sweeping = undefined;
+      });
+  };
+  let sweepTimer: NodeJS.Timeout | undefined;
+
+  return {
+    http,
+    mqtt,
+    metrics,
+    tracker,
+    async start() {
+      await producer.connect();
+      await mqtt.start();
+      sweepTimer = setInterval(sweep, Math.max(250, Math.min(5_000, config.GAP_GRACE / 2)));
+      logger.info({ topicPrefix: config.TOPIC_PREFIX, mqtt: config.MQTT_URL }, 'gateway-ingest started');
+    },
+    async stop() {
+      stopping = true;
+      if (sweepTimer) clearInterval(sweepTimer);
+      await mqtt.stop();
+      sweepAbort.abort('shutdown');
+      await sweeping;
+      await producer.disconnect();
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
+
+/** Prometheus metrics of gateway-ingest (all prefixed yujing_ingest_, labelled by transport). */
+export function createIngestMetrics(registry: Registry) {
+  return {
+    messages: new Counter({
+      name: 'yujing_ingest_messages_total',
+      help: 'gateway messages by transport and outcome (accepted, partial, duplicate, rejected)',
+      labelNames: ['source', 'outcome'] as const,
+      registers: [registry],
+    }),
+    readings: new Counter({
+      name: 'yujing_ingest_readings_total',
+      help: 'readings produced to yj.readings.v1',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    rejects: new Counter({
+      name: 'yujing_ingest_rejects_total',
+      help: 'dead letters by reason (a partly invalid message counts once per reason)',
+      labelNames: ['source', 'reason'] as const,
+      registers: [registry],
+    }),
+    produceSeconds: new Histogram({
+      name: 'yujing_ingest_produce_seconds',
+      help: 'time from receipt to Kafka acknowledgement of a message (includes retries while Kafka is down)',
+      labelNames: ['source'] as const,
+      buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 30],
+      registers: [registry],
+    }),
+    produceRetries: new Counter({
+      name: 'yujing_ingest_produce_retries_total',
+      help: 'Kafka produce attempts that failed and were retried',
+      registers: [registry],
+    }),
+    seqGaps: new Counter({
+      name: 'yujing_ingest_seq_gap_messages_total',
+      help: 'messages missing in gateway sequences past the grace (reported as seq-gap events)',
+      registers: [registry],
+    }),
+    inFlight: new Gauge({
+      name: 'yujing_ingest_in_flight',
+      help: 'messages received and not yet acknowledged by Kafka',
+      labelNames: ['source'] as const,
+      registers: [registry],
+    }),
+    httpOverloaded: new Counter({
+      name: 'yujing_ingest_http_overloaded_total',
+      help: 'HTTP requests answered 503 because MAX_IN_FLIGHT was reached or Kafka missed the deadline',
+      registers: [registry],
+    }),
+  };
+}
+export type IngestMetrics = ReturnType<typeof createIngestMetrics>;

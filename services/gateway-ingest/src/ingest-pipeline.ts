@@ -1,0 +1,139 @@
+import type { DeadLetterPublisher, TypedProducer } from '@yujing/kafka';
+import type { Logger } from '@yujing/logger';
+import type { GatewayEvent } from '@yujing/schemas';
+import {
+  deadLetterOf,
+  type IntakeContext,
+  type IntakeLimits,
+  type IntakeRegistry,
+  intakeMessage,
+  type Rejection,
+  type SequenceTracker,
+} from '@yujing/telemetry-intake';
+import type { IngestMetrics } from './ingest-metrics';
+import { deliverUntilAcked } from './kafka-delivery';
+
+export interface IngestPipelineDeps {
+  producer: TypedProducer;
+  deadLetters: DeadLetterPublisher;
+  registry: IntakeRegistry;
+  tracker: SequenceTracker;
+  limits: IntakeLimits;
+  metrics: IngestMetrics;
+  logger: Logger;
+  now?: () => number;
+}
+
+export type IngestResult =
+  | { status: 'accepted'; readings: number; rejections: Rejection[] }
+  | { status: 'duplicate' }
+  | { status: 'rejected'; rejection: Rejection };
+
+/**
+ * The transport-independent part of ingestion: validate and normalise (telemetry-intake), drop
+ * replays, produce the batch + gateway events + dead letters, and resolve only once Kafka has
+ * all of them. MQTT acknowledges and HTTP answers after this resolves; if `signal` aborts first,
+ * it rejects with DeliveryAbandoned and the input must not be acknowledged.
+ */
+export class IngestPipeline {
+  readonly #d: IngestPipelineDeps;
+  readonly #now: () => number;
+
+  constructor(deps: IngestPipelineDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  async ingest(
+    raw: Buffer,
+    ctx: Omit<IntakeContext, 'receivedAt'>,
+    context: Record<string, string | undefined>,
+    signal?: AbortSignal,
+  ): Promise<IngestResult> {
+    const { metrics } = this.#d;
+    const receivedAt = this.#now();
+    const outcome = intakeMessage(raw, { ...ctx, receivedAt }, this.#d.registry, this.#d.limits);
+    const ids = { enterpriseId: ctx.enterpriseId, gatewayId: outcome.gatewayId ?? ctx.gatewayId, ...context };
+    if (!outcome.ok) {
+      await this.deadLetter(
+        outcome.rejection,
+        raw,
+        ctx.source,
+        { ...ids, seq: outcome.seq?.toString() },
+        signal,
+      );
+      metrics.messages.inc({ source: ctx.source, outcome: 'rejected' });
+      return { status: 'rejected', rejection: outcome.rejection };
+    }
+    const { gatewayId, seq, sentAt, batch, rejections } = outcome;
+    const verdict = this.#d.tracker.check(ctx.enterpriseId, gatewayId, seq, sentAt, receivedAt);
+    if (verdict.duplicate) {
+      metrics.messages.inc({ source: ctx.source, outcome: 'duplicate' });
+      return { status: 'duplicate' };
+    }
+    const timer = metrics.produceSeconds.startTimer({ source: ctx.source });
+    metrics.inFlight.inc({ source: ctx.source });
+    try {
+      await deliverUntilAcked(
+        () =>
+          Promise.all([
+            batch ? this.#d.producer.send('readings', [{ key: ctx.enterpriseId, value: batch }]) : undefined,
+            verdict.events.length > 0 ? this.#sendEvents(verdict.events) : undefined,
+            ...rejections.map((r) =>
+              this.#d.deadLetters.publish(
+                deadLetterOf(r, ctx.source, raw, receivedAt, { ...ids, seq: String(seq) }),
+              ),
+            ),
+          ]),
+        { signal, logger: this.#d.logger, onRetry: () => metrics.produceRetries.inc(), what: 'readings' },
+      );
+    } catch (err) {
+      this.#d.tracker.release(ctx.enterpriseId, gatewayId, seq, sentAt);
+      throw err;
+    } finally {
+      metrics.inFlight.dec({ source: ctx.source });
+    }
+    timer();
+    this.#d.tracker.commit(ctx.enterpriseId, gatewayId, seq, sentAt, this.#now());
+    for (const r of rejections) metrics.rejects.inc({ source: ctx.source, reason: r.reason });
+    metrics.readings.inc({ source: ctx.source }, batch?.readings.length ?? 0);
+    metrics.messages.inc({ source: ctx.source, outcome: rejections.length > 0 ? 'partial' : 'accepted' });
+    return { status: 'accepted', readings: batch?.readings.length ?? 0, rejections };
+  }
+
+  /** Dead-letters input rejected before or outside intake (e.g. an unknown topic), waiting for Kafka. */
+  async deadLetter(
+    rejection: Rejection,
+    raw: Buffer,
+    source: IntakeContext['source'],
+    context: Record<string, string | undefined>,
+    signal?: AbortSignal,
+  ): Promise<void> {
+    const letter = deadLetterOf(rejection, source, raw, this.#now(), context);
+    await deliverUntilAcked(() => this.#d.deadLetters.publish(letter), {
+      signal,
+      logger: this.#d.logger,
+      onRetry: () => this.#d.metrics.produceRetries.inc(),
+      what: 'dead letter',
+    });
+    this.#d.metrics.rejects.inc({ source, reason: rejection.reason });
+  }
+
+  /** Gateway events (status, sequence), keyed by enterprise, waiting for Kafka. */
+  async publishEvents(events: GatewayEvent[], signal?: AbortSignal): Promise<void> {
+    if (events.length === 0) return;
+    await deliverUntilAcked(() => this.#sendEvents(events), {
+      signal,
+      logger: this.#d.logger,
+      onRetry: () => this.#d.metrics.produceRetries.inc(),
+      what: 'gateway events',
+    });
+  }
+
+  #sendEvents(events: GatewayEvent[]) {
+    return this.#d.producer.send(
+      'gatewayEvents',
+      events.map((e) => ({ key: e.enterpriseId, value: e })),
+    );
+  }
+}
