@@ -1,0 +1,133 @@
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import fastifyWebsocket from '@fastify/websocket';
+import type { Logger } from '@yujing/logger';
+import { type OpsRoutesOptions, type ReadinessCheck, registerOpsRoutes } from '@yujing/service-runtime';
+import Fastify, { type FastifyInstance } from 'fastify';
+import {
+  jsonSchemaTransform,
+  jsonSchemaTransformObject,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { Redis } from 'ioredis';
+import type { TokenVerifier } from './auth/token-verifier';
+import type { CommandBus, DeliveryQueue, HistoryStore, RegistryView, RegistryWriter } from './collaborators';
+import type { AlarmEventHub } from './feed/alarm-event-hub';
+import { StreamRegistry } from './feed/stream-registry';
+import { installAuth } from './http/auth-hook';
+import { installProblemHandlers } from './http/problem-details';
+import type { RouteContext } from './route-context';
+import { alarmActionRoutes } from './routes/alarm-action-routes';
+import { alarmReadRoutes } from './routes/alarm-read-routes';
+import { deliveryRoutes } from './routes/delivery-routes';
+import { enterpriseRoutes } from './routes/enterprise-routes';
+import { registryAdminRoutes } from './routes/registry-admin-routes';
+import { reportRoutes } from './routes/report-routes';
+import { streamRoutes } from './routes/stream-routes';
+
+export interface AppDeps {
+  logger: Logger;
+  verifier: TokenVerifier;
+  registry: RegistryView;
+  hub: AlarmEventHub;
+  bus: CommandBus;
+  history: HistoryStore;
+  deliveries: DeliveryQueue;
+  registryWriter: RegistryWriter;
+  metrics: OpsRoutesOptions['registry'];
+  readiness: Record<string, ReadinessCheck>;
+  isShuttingDown?: () => boolean;
+  commandWaitMs: number;
+  heartbeatMs?: number;
+  transitionGraceMs?: number;
+  rateLimitPerMin: number;
+  /** Shared rate-limit counters across instances; in-memory when absent (tests, single instance). */
+  rateLimitRedis?: Redis;
+  now?: () => number;
+}
+
+export interface OperatorApi {
+  app: FastifyInstance;
+  streams: StreamRegistry;
+}
+
+/** The operator API, fully wired but not listening (tests use app.inject(); main.ts listens). */
+export async function build(deps: AppDeps): Promise<OperatorApi> {
+  const app = Fastify({ logger: false, trustProxy: true, bodyLimit: 4 * 1024 * 1024 });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  installProblemHandlers(app, deps.logger);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'yujing operator API',
+        version: '1.0.0',
+        description: 'Alarms, closed loop, streams, history, reports and administration (DESIGN §7)',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  installAuth(app, deps.verifier);
+  await app.register(fastifyRateLimit, {
+    global: true,
+    allowList: (req) => !req.url.startsWith('/api/'),
+    max: deps.rateLimitPerMin,
+    timeWindow: 60_000,
+    hook: 'preHandler',
+    keyGenerator: (req) => req.principal?.tokenKey ?? req.ip,
+    ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis, nameSpace: 'yj-api-rate:' } : {}),
+  });
+
+  registerOpsRoutes(app, {
+    registry: deps.metrics,
+    readiness: deps.readiness,
+    ...(deps.isShuttingDown ? { isShuttingDown: deps.isShuttingDown } : {}),
+  });
+
+  const ctx: RouteContext = {
+    registry: deps.registry,
+    hub: deps.hub,
+    bus: deps.bus,
+    history: deps.history,
+    deliveries: deps.deliveries,
+    registryWriter: deps.registryWriter,
+    log: deps.logger,
+    commandWaitMs: deps.commandWaitMs,
+    heartbeatMs: deps.heartbeatMs ?? 15_000,
+    transitionGraceMs: deps.transitionGraceMs ?? 1000,
+    now: deps.now ?? Date.now,
+  };
+  const streams = new StreamRegistry();
+  await app.register(
+    async (api) => {
+      {
+        const typed = api.withTypeProvider<ZodTypeProvider>();
+        await typed.register(alarmReadRoutes(ctx));
+        await typed.register(alarmActionRoutes(ctx));
+        await typed.register(streamRoutes(ctx, streams));
+        await typed.register(enterpriseRoutes(ctx));
+        await typed.register(reportRoutes(ctx));
+        await typed.register(registryAdminRoutes(ctx));
+        await typed.register(deliveryRoutes(ctx));
+      }
+    },
+    { prefix: '/api/v1' },
+  );
+  // Streams end with a goodbye before the server stops accepting, so clients reconnect elsewhere.
+  app.addHook('preClose', async () => {
+    streams.closeAll();
+    deps.hub.close();
+  });
+  return { app, streams };
+}

@@ -1,0 +1,46 @@
+import type { ApiRole } from './principal';
+
+/**
+ * What each role may do (docs/access-control.md explains why). Reads are further narrowed by
+ * the token's scope; every write is checked against the matrix and the scope of its target.
+ */
+export const API_ACTIONS = [
+  'read',
+  'ack',
+  'shelve',
+  'unshelve',
+  'verify',
+  'dispose',
+  'close',
+  'comment',
+  'reports',
+  'registry-read',
+  'registry-write',
+  'deliveries',
+] as const;
+export type ApiAction = (typeof API_ACTIONS)[number];
+
+export const ACCESS_MATRIX: Readonly<Record<ApiRole, ReadonlySet<ApiAction>>> = {
+  // 值班员 of the monitoring centre: the ISA-18.2 console actions and the phone check (核实).
+  operator: new Set<ApiAction>([
+    'read',
+    'ack',
+    'shelve',
+    'unshelve',
+    'verify',
+    'dispose',
+    'comment',
+    'reports',
+    'registry-read',
+  ]),
+  // 监管 (county/city/province): follow, verify, and close out (销号); acknowledging and shelving stay with
+  // the people at the console so that escalation to the regulator is not silenced by the regulator.
+  regulator: new Set<ApiAction>(['read', 'verify', 'close', 'comment', 'reports', 'registry-read']),
+  // The enterprise acknowledges, verifies on site and disposes (处置) its own alarms; it never closes them.
+  enterprise: new Set<ApiAction>(['read', 'ack', 'verify', 'dispose', 'comment', 'reports']),
+  admin: new Set<ApiAction>(API_ACTIONS),
+};
+
+export function roleMay(role: ApiRole, action: ApiAction): boolean {
+  return ACCESS_MATRIX[role].has(action);
+}

@@ -1,0 +1,19 @@
+import type { Logger } from '@yujing/logger';
+import type { CommandBus, DeliveryQueue, HistoryStore, RegistryView, RegistryWriter } from './collaborators';
+import type { AlarmEventHub } from './feed/alarm-event-hub';
+
+/** Everything route modules share, handed down by build(). */
+export interface RouteContext {
+  registry: RegistryView;
+  hub: AlarmEventHub;
+  bus: CommandBus;
+  history: HistoryStore;
+  deliveries: DeliveryQueue;
+  registryWriter: RegistryWriter;
+  log: Logger;
+  commandWaitMs: number;
+  heartbeatMs: number;
+  /** Grace for the transition after an applied result (ms). */
+  transitionGraceMs: number;
+  now: () => number;
+}

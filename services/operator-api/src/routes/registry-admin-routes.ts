@@ -1,0 +1,232 @@
+import { RegistryDocument, RegistryEntityKind, WebhookSubscription } from '@yujing/schemas';
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { apiErrors } from '../api-errors';
+import type { Principal } from '../auth/principal';
+import { regionOf, scopeCovers } from '../auth/scope-filter';
+import { errorResponses } from '../http/api-schemas';
+import { authorize } from '../http/auth-hook';
+import type { RouteContext } from '../route-context';
+import { MASK, maskGateway, maskSubscription } from './registry-masking';
+
+const Published = z.object({ published: z.number().int(), deleted: z.number().int() });
+const SubscriptionInput = WebhookSubscription.omit({ id: true, secret: true }).extend({
+  secret: z.string().min(16).optional().describe('required when creating; omitted = keep the current secret'),
+});
+const SubscriptionView = WebhookSubscription.extend({ secret: z.literal(MASK) });
+
+/** Admins write entities of enterprises in their scope; templates, policies and subscriptions need a province admin. */
+function mayWrite(
+  ctx: RouteContext,
+  p: Principal,
+  kind: RegistryEntityKind,
+  enterpriseId: string | undefined,
+): void {
+  const ok =
+    enterpriseId !== undefined
+      ? scopeCovers(p.scope, enterpriseId, regionOf(ctx.registry, enterpriseId))
+      : p.scope.level === 'province';
+  if (!ok)
+    throw apiErrors.YJ_ERR_AUTH_FORBIDDEN(
+      `${kind} ${enterpriseId ?? ''} is outside the scope ${p.scope.level}:${p.scope.code}`.replace(
+        '  ',
+        ' ',
+      ),
+    );
+}
+
+function listKind(
+  ctx: RouteContext,
+  kind: RegistryEntityKind,
+  inScope: (enterpriseId: string) => boolean,
+): unknown[] {
+  const enterprises = ctx.registry.enterprises().filter((e) => inScope(e.id));
+  switch (kind) {
+    case 'enterprise':
+      return enterprises;
+    case 'gateway':
+      return ctx.registry
+        .gateways()
+        .filter((g) => inScope(g.enterpriseId))
+        .map(maskGateway);
+    case 'point':
+      return enterprises.flatMap((e) => ctx.registry.points(e.id));
+    case 'policy':
+      return ctx.registry.policies();
+    case 'subscription':
+      return ctx.registry.subscriptions().map(maskSubscription);
+    case 'template':
+      return [];
+  }
+}
+
+export const registryAdminRoutes =
+  (ctx: RouteContext): FastifyPluginAsyncZod =>
+  async (app) => {
+    app.get(
+      '/admin/registry/:kind',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Registry entities of one kind in the caller’s scope (secrets masked)',
+          params: z.object({ kind: RegistryEntityKind }),
+          response: {
+            200: z.object({
+              kind: RegistryEntityKind,
+              version: z.number().int(),
+              items: z.array(z.unknown()),
+            }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (req) => {
+        const p = authorize(req, 'registry-read');
+        const inScope = (id: string) => scopeCovers(p.scope, id, regionOf(ctx.registry, id));
+        return {
+          kind: req.params.kind,
+          version: ctx.registry.version,
+          items: listKind(ctx, req.params.kind, inScope),
+        };
+      },
+    );
+
+    app.put(
+      '/admin/registry',
+      {
+        schema: {
+          tags: ['admin'],
+          summary:
+            'Create or update registry entities (published to yj.registry.v1 through @yujing/registry)',
+          body: RegistryDocument,
+          response: { 200: Published, ...errorResponses },
+        },
+      },
+      async (req) => {
+        const p = authorize(req, 'registry-write');
+        const doc = req.body;
+        for (const e of doc.enterprises) mayWrite(ctx, p, 'enterprise', e.id);
+        for (const g of doc.gateways) mayWrite(ctx, p, 'gateway', g.enterpriseId);
+        for (const pt of doc.points) mayWrite(ctx, p, 'point', pt.enterpriseId);
+        if (doc.templates.length > 0) mayWrite(ctx, p, 'template', undefined);
+        if (doc.policies.length > 0) mayWrite(ctx, p, 'policy', undefined);
+        if (doc.subscriptions.length > 0) mayWrite(ctx, p, 'subscription', undefined);
+        const out = await ctx.registryWriter.publish(doc, `api:${p.id}`);
+        ctx.log.info({ actor: p.id, ...out }, 'registry published');
+        return out;
+      },
+    );
+
+    app.delete(
+      '/admin/registry/:kind/:id',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Delete one registry entity (tombstone on yj.registry.v1)',
+          params: z.object({ kind: RegistryEntityKind, id: z.string().min(1).max(200) }),
+          response: { 204: z.null(), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        const p = authorize(req, 'registry-write');
+        const { kind, id } = req.params;
+        const enterpriseId = ['enterprise', 'gateway', 'point'].includes(kind) ? id.split(':')[0] : undefined;
+        mayWrite(ctx, p, kind, enterpriseId);
+        if (!exists(ctx, kind, id)) throw apiErrors.YJ_ERR_API_NOT_FOUND(`${kind} ${id} not found`);
+        await ctx.registryWriter.delete(kind, id);
+        ctx.log.info({ actor: p.id, kind, id }, 'registry entity deleted');
+        return reply.code(204).send(null);
+      },
+    );
+
+    app.get(
+      '/admin/subscriptions',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Webhook subscriptions (secrets masked)',
+          response: { 200: z.object({ items: z.array(SubscriptionView) }), ...errorResponses },
+        },
+      },
+      async (req) => {
+        authorize(req, 'registry-read');
+        return {
+          items: ctx.registry.subscriptions().map(maskSubscription) as z.infer<typeof SubscriptionView>[],
+        };
+      },
+    );
+
+    app.put(
+      '/admin/subscriptions/:id',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Create or replace a webhook subscription',
+          params: z.object({ id: WebhookSubscription.shape.id }),
+          body: SubscriptionInput,
+          response: {
+            200: z.object({ subscription: SubscriptionView, created: z.boolean() }),
+            ...errorResponses,
+          },
+        },
+      },
+      async (req) => {
+        const p = authorize(req, 'registry-write');
+        mayWrite(ctx, p, 'subscription', undefined);
+        const current = ctx.registry.subscriptions().find((s) => s.id === req.params.id);
+        const secret = req.body.secret ?? current?.secret;
+        if (secret === undefined)
+          throw apiErrors.YJ_ERR_API_VALIDATION('body.secret: required when creating a subscription', {
+            context: { issues: [{ path: 'body.secret', message: 'required when creating a subscription' }] },
+          });
+        const subscription = WebhookSubscription.parse({ ...req.body, id: req.params.id, secret });
+        await ctx.registryWriter.publish(
+          RegistryDocument.parse({ subscriptions: [subscription] }),
+          `api:${p.id}`,
+        );
+        ctx.log.info({ actor: p.id, subscriptionId: subscription.id }, 'webhook subscription saved');
+        return {
+          subscription: maskSubscription(subscription) as z.infer<typeof SubscriptionView>,
+          created: current === undefined,
+        };
+      },
+    );
+
+    app.delete(
+      '/admin/subscriptions/:id',
+      {
+        schema: {
+          tags: ['admin'],
+          summary: 'Delete a webhook subscription',
+          params: z.object({ id: z.string().min(1).max(64) }),
+          response: { 204: z.null(), ...errorResponses },
+        },
+      },
+      async (req, reply) => {
+        const p = authorize(req, 'registry-write');
+        mayWrite(ctx, p, 'subscription', undefined);
+        if (!exists(ctx, 'subscription', req.params.id))
+          throw apiErrors.YJ_ERR_API_NOT_FOUND(`subscription ${req.params.id} not found`);
+        await ctx.registryWriter.delete('subscription', req.params.id);
+        return reply.code(204).send(null);
+      },
+    );
+  };
+
+function exists(ctx: RouteContext, kind: RegistryEntityKind, id: string): boolean {
+  const [ent = '', rest = ''] = id.split(':');
+  switch (kind) {
+    case 'enterprise':
+      return ctx.registry.enterprise(id) !== undefined;
+    case 'gateway':
+      return ctx.registry.gateway(ent, rest) !== undefined;
+    case 'point':
+      return ctx.registry.point(ent, rest) !== undefined;
+    case 'policy':
+      return ctx.registry.policies().some((x) => x.id === id);
+    case 'subscription':
+      return ctx.registry.subscriptions().some((x) => x.id === id);
+    case 'template':
+      return ctx.registry.template(id) !== undefined;
+  }
+}
