@@ -1,0 +1,181 @@
+import type { Logger } from '@yujing/logger';
+import type { AlarmTransitionEvent, Enterprise, WebhookEventType } from '@yujing/schemas';
+import type { AlarmStateStore, PlanRef } from './alarm-state-store';
+import type { DeliveryEnqueuer } from './delivery-enqueuer';
+import type { DispatcherMetrics } from './dispatcher-metrics';
+import {
+  escalationJobId,
+  type PlanInput,
+  type PlanOrigin,
+  planJobIds,
+  planSteps,
+  reminderJob,
+} from './escalation-plan';
+import type { EscalationScheduler } from './escalation-scheduler';
+import { followUpRecipients } from './recipient-resolver';
+import type { RegistryView } from './registry-view';
+
+export interface TransitionDeps {
+  registry: RegistryView;
+  state: AlarmStateStore;
+  scheduler: EscalationScheduler;
+  deliveries: DeliveryEnqueuer;
+  metrics: DispatcherMetrics;
+  logger: Logger;
+  now: () => number;
+}
+
+export type HandleOutcome = 'handled' | 'duplicate' | 'unknown-enterprise';
+
+const PAUSE = new Set(['shelve', 'suppress', 'out-of-service']);
+const RESUME = new Set(['unshelve', 'shelve-expired', 'unsuppress', 'in-service']);
+
+/**
+ * What one alarm transition does to the alarm's escalation. Side effects are idempotent
+ * (deterministic job and delivery ids) and the transition's seq is committed last, so a
+ * transition consumed twice — or re-consumed after a crash — changes nothing the second time.
+ *
+ * - raise / escalate (re-alarm, severity rise): (re-)plan the policy's steps and reminders;
+ * - ack: cancel steps that stop on acknowledgement and the reminders; notify who was notified;
+ * - rtn: the condition is gone — stop escalating (no notice; the clear brings it);
+ * - clear: cancel everything; 'alarm.resolved' to everyone notified;
+ * - close (销号): cancel everything; 'alarm.closed' to everyone notified;
+ * - shelve / suppress / out-of-service: pause; their reverse re-plans an alarm still unacknowledged.
+ */
+export class TransitionHandler {
+  readonly #log: Logger;
+
+  constructor(private readonly deps: TransitionDeps) {
+    this.#log = deps.logger.child({ component: 'transition-handler' });
+  }
+
+  async handle(ev: AlarmTransitionEvent): Promise<HandleOutcome> {
+    const { state } = this.deps;
+    if (await state.seen(ev.alarmId, ev.seq)) return 'duplicate';
+    const enterprise = this.deps.registry.enterprise(ev.enterpriseId);
+    if (!enterprise) return 'unknown-enterprise';
+
+    switch (ev.transition) {
+      case 'raise':
+        await this.#plan(ev, enterprise, 'raise');
+        break;
+      case 'escalate':
+        await this.#plan(ev, enterprise, 'escalate');
+        break;
+      case 'ack': {
+        const { plan, notified } = await state.update(ev, { acked: true });
+        await this.#cancel(ev.alarmId, plan, 'acknowledged');
+        await this.#notify(ev, enterprise, notified, 'alarm.acknowledged', `ack-${ev.seq}`);
+        break;
+      }
+      case 'rtn': {
+        const { plan } = await state.update(ev, { cleared: true });
+        await this.#cancel(ev.alarmId, plan, 'all');
+        break;
+      }
+      case 'clear':
+      case 'close': {
+        const { plan, notified } = await state.update(ev, { cleared: true });
+        await this.#cancel(ev.alarmId, plan, 'all');
+        const event: WebhookEventType = ev.transition === 'clear' ? 'alarm.resolved' : 'alarm.closed';
+        await this.#notify(
+          ev,
+          enterprise,
+          notified,
+          event,
+          ev.transition === 'clear' ? 'resolved' : 'closed',
+        );
+        break;
+      }
+      default:
+        if (PAUSE.has(ev.transition)) {
+          const { plan } = await state.update(ev, { paused: true });
+          await this.#cancel(ev.alarmId, plan, 'all');
+        } else if (RESUME.has(ev.transition) && ev.state === 'active-unack') {
+          await this.#plan(ev, enterprise, 'escalate');
+        } else {
+          // deescalate, verify, dispose, comment, chatter…: keep the latest event for later notices.
+          await state.update(ev, RESUME.has(ev.transition) ? { paused: false } : {});
+        }
+    }
+    await state.commitSeq(ev.alarmId, ev.seq);
+    return 'handled';
+  }
+
+  async #plan(ev: AlarmTransitionEvent, enterprise: Enterprise, origin: PlanOrigin): Promise<void> {
+    const { registry, state, scheduler } = this.deps;
+    const policy = registry.policyFor(enterprise.classification.code, ev.level);
+    const log = this.#log.child({ alarmId: ev.alarmId, enterpriseId: ev.enterpriseId });
+    if (!policy) {
+      // Not an error: a policy set may deliberately not escalate minor levels. Keep the state.
+      await state.update(ev, { acked: ev.state !== 'active-unack' });
+      log.info(
+        { level: ev.level, classCode: enterprise.classification.code },
+        'no escalation policy for alarm',
+      );
+      return;
+    }
+    const input: PlanInput = {
+      alarmId: ev.alarmId,
+      enterpriseId: ev.enterpriseId,
+      policy,
+      planVersion: ev.seq,
+      origin,
+      baseMs: ev.emittedAt,
+    };
+    const steps = planSteps(input);
+    const firstReminder = reminderJob(input, 0);
+    const { written, previous } = await state.startPlan(ev, {
+      planVersion: input.planVersion,
+      policyId: policy.id,
+      stepCount: steps.length,
+      reminderCount: policy.reminder?.maxCount ?? 0,
+      baseMs: input.baseMs,
+      acked: ev.state !== 'active-unack',
+    });
+    if (!written) return; // a newer plan exists already (out-of-order replay)
+    if (previous && previous.planVersion !== input.planVersion)
+      await this.#cancel(ev.alarmId, previous, 'all');
+    await scheduler.schedule(firstReminder ? [...steps, firstReminder] : steps, this.deps.now());
+    log.info(
+      { policyId: policy.id, planVersion: input.planVersion, origin, steps: steps.length },
+      'escalation planned',
+    );
+  }
+
+  async #cancel(alarmId: string, plan: PlanRef | undefined, which: 'acknowledged' | 'all'): Promise<void> {
+    if (!plan) return;
+    let ids = planJobIds(alarmId, plan.planVersion, plan.stepCount, plan.reminderCount);
+    if (which === 'acknowledged') {
+      // Steps with `unless: cleared` keep running after an ack; the processor re-checks anyway.
+      const policy = this.deps.registry.policies().find((p) => p.id === plan.policyId);
+      const keep = new Set(
+        (policy?.steps ?? []).flatMap((s, i) =>
+          s.unless === 'cleared'
+            ? [escalationJobId({ alarmId, planVersion: plan.planVersion, kind: 'step', stepIndex: i })]
+            : [],
+        ),
+      );
+      ids = ids.filter((id) => !keep.has(id));
+    }
+    const { removed, busy } = await this.deps.scheduler.cancel(ids);
+    if (removed + busy > 0) this.#log.info({ alarmId, removed, busy, which }, 'escalation cancelled');
+  }
+
+  async #notify(
+    ev: AlarmTransitionEvent,
+    enterprise: Enterprise,
+    notified: readonly string[],
+    event: WebhookEventType,
+    cause: string,
+  ): Promise<void> {
+    const recipients = followUpRecipients(
+      notified,
+      enterprise,
+      this.deps.registry.subscriptions(),
+      event,
+      ev.level,
+    );
+    await this.deps.deliveries.enqueue({ alarm: ev, event, cause, recipients, nowMs: this.deps.now() });
+  }
+}
