@@ -1,0 +1,253 @@
+import { DeadLetterPublisher, TypedProducer, topicName } from '@yujing/kafka';
+import type { Logger } from '@yujing/logger';
+import { RegistryReader, type RegistryStore } from '@yujing/registry';
+import type { RulesOptions } from '@yujing/rules-core';
+import { createMetricsRegistry, type ReadinessCheck } from '@yujing/service-runtime';
+import type { Consumer, EachBatchPayload, Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import { CoPartitionAssigner } from './co-partition-assigner';
+import type { RulesWorkerConfig } from './config';
+import { PartitionState } from './partition-state';
+import { RulesContexts } from './rules-contexts';
+import { RulesProcessor } from './rules-processor';
+import { rulesWorkerErrors } from './rules-worker-errors';
+import { StateChangelog } from './state-changelog';
+import { createWorkerMetrics } from './worker-metrics';
+
+export interface RulesWorkerDeps {
+  config: RulesWorkerConfig;
+  logger: Logger;
+  kafka: Kafka;
+  /** Wall clock; tests may pass their own. */
+  now?: () => number;
+  /** Prometheus registry (a new one by default). */
+  metricsRegistry?: Registry;
+  /** Registry store to fill from yj.registry.v1 (a new one by default). */
+  store?: RegistryStore;
+}
+
+export interface RulesWorker {
+  start(): Promise<void>;
+  /** Stop intake (ticks, consumer after its in-flight batch) → close clients. */
+  stop(): Promise<void>;
+  readonly metricsRegistry: Registry;
+  readonly readiness: Record<string, ReadinessCheck>;
+  /** Partitions this member owns and has restored. */
+  ownedPartitions(): number[];
+}
+
+/** Wires the rules-worker without starting it. */
+export function build(deps: RulesWorkerDeps): RulesWorker {
+  const { config, kafka } = deps;
+  const log = deps.logger;
+  const now = deps.now ?? Date.now;
+  const prefix = config.TOPIC_PREFIX;
+  const readingsTopic = topicName('readings', prefix);
+  const commandsTopic = topicName('alarmCommands', prefix);
+  const metricsRegistry = deps.metricsRegistry ?? createMetricsRegistry('rules-worker');
+  const metrics = createWorkerMetrics(metricsRegistry);
+  const reader = new RegistryReader({
+    kafka,
+    prefix,
+    logger: log,
+    ...(deps.store ? { store: deps.store } : {}),
+  });
+  const options: Partial<RulesOptions> = {
+    maxShelveMs: config.MAX_SHELVE_MS,
+    deescalateHoldMs: config.DEESCALATE_HOLD_MS,
+    chatterCount: config.CHATTER_COUNT,
+    chatterWindowMs: config.CHATTER_WINDOW_MS,
+    gatewayOfflineLevel: config.GATEWAY_OFFLINE_LEVEL,
+    defaultGatewayTimeoutMs: config.DEFAULT_GATEWAY_TIMEOUT_MS,
+  };
+  const contexts = new RulesContexts(reader.store, options);
+  const producer = new TypedProducer(kafka, { prefix });
+  const changelog = new StateChangelog(kafka, topicName('rulesState', prefix), log);
+  const processor = new RulesProcessor({
+    producer,
+    deadLetters: new DeadLetterPublisher(producer),
+    contexts,
+    metrics,
+    logger: log,
+    prefix,
+    now,
+  });
+
+  let partitions = new Map<number, PartitionState>();
+  let generation = 0;
+  let restoring: Promise<void> = Promise.resolve();
+  let consumer: Consumer | undefined;
+  let joined = false;
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  // One engine call at a time: batches of both topics and the tick share the partition state.
+  let chain: Promise<unknown> = Promise.resolve();
+  const serial = <T>(fn: () => Promise<T>): Promise<T> => {
+    const next = chain.then(fn, fn);
+    chain = next.catch(() => undefined);
+    return next;
+  };
+
+  async function restore(assigned: number[], gen: number): Promise<void> {
+    await changelog.waitCaughtUp(assigned, config.RESTORE_TIMEOUT_MS);
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const high = new Map(
+        (await admin.fetchTopicOffsets(readingsTopic)).map((o) => [o.partition, BigInt(o.high)]),
+      );
+      const [committed] = await admin.fetchOffsets({ groupId: config.GROUP_ID, topics: [readingsTopic] });
+      const done = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
+      const next = new Map<number, PartitionState>();
+      for (const p of assigned) {
+        const part = PartitionState.restore(p, changelog.recordsOf(p));
+        part.liveFrom = high.get(p) ?? 0n;
+        part.reached(done.get(p) ?? 0n);
+        next.set(p, part);
+      }
+      if (gen !== generation) return; // a newer rebalance superseded this one
+      partitions = next;
+      metrics.restores.inc(assigned.length);
+      metrics.enterprises.set([...next.values()].reduce((n, part) => n + part.enterprises.size, 0));
+      log.info(
+        {
+          partitions: assigned,
+          enterprises: [...next.values()].reduce((n, part) => n + part.enterprises.size, 0),
+        },
+        'partitions restored from the state changelog',
+      );
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  async function eachBatch({
+    batch,
+    heartbeat,
+    isRunning,
+    isStale,
+    resolveOffset,
+  }: EachBatchPayload): Promise<void> {
+    if (batch.isEmpty()) return;
+    const gen = generation;
+    await restoring;
+    if (stopped || !isRunning() || isStale() || gen !== generation) return;
+    await serial(async () => {
+      const part = partitions.get(batch.partition);
+      if (!part) throw new Error(`partition ${batch.partition} is not restored on this member`);
+      if (batch.topic === readingsTopic) {
+        await processor.readings(part, batch.topic, batch.messages);
+        part.reached(BigInt(batch.lastOffset()) + 1n);
+      } else {
+        await processor.commands(part, batch.topic, batch.messages);
+      }
+    });
+    metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
+    const last = batch.lastOffset();
+    resolveOffset(last);
+    await consumer!.commitOffsets([
+      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
+    ]);
+    await heartbeat();
+  }
+
+  async function runTick(): Promise<void> {
+    await restoring;
+    await serial(async () => {
+      let bytes = 0;
+      for (const part of partitions.values()) {
+        if (part.live) await processor.tick(part);
+        for (const e of part.enterprises.values()) bytes += e.bytes;
+      }
+      metrics.stateBytes.set(bytes);
+    });
+  }
+
+  async function checkPartitions(): Promise<void> {
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      const topics = [readingsTopic, commandsTopic, topicName('rulesState', prefix)];
+      const meta = await admin.fetchTopicMetadata({ topics });
+      const counts = meta.topics.map((t) => t.partitions.length);
+      if (new Set(counts).size !== 1) {
+        throw rulesWorkerErrors.YJ_ERR_RULES_PARTITIONS_MISMATCH(undefined, { context: { topics, counts } });
+      }
+    } finally {
+      await admin.disconnect();
+    }
+  }
+
+  return {
+    metricsRegistry,
+    readiness: {
+      registry: () => reader.ready,
+      consumer: () => joined && !stopped,
+      producer: () => producer.connected,
+    },
+    ownedPartitions: () => [...partitions.keys()].sort((a, b) => a - b),
+
+    async start() {
+      await checkPartitions();
+      await reader.start();
+      await producer.connect();
+      await changelog.start();
+      const c = kafka.consumer({
+        groupId: config.GROUP_ID,
+        partitionAssigners: [CoPartitionAssigner],
+        sessionTimeout: config.SESSION_TIMEOUT_MS,
+        heartbeatInterval: Math.max(500, Math.floor(config.SESSION_TIMEOUT_MS / 10)),
+        maxWaitTimeInMs: 200,
+      });
+      consumer = c;
+      c.on(c.events.GROUP_JOIN, (e) => {
+        joined = true;
+        const gen = ++generation;
+        const assigned = [...(e.payload.memberAssignment[readingsTopic] ?? [])].sort((a, b) => a - b);
+        log.info({ generation: gen, partitions: assigned }, 'partitions assigned');
+        partitions = new Map();
+        restoring = restore(assigned, gen).catch((err: unknown) => {
+          log.error({ err, partitions: assigned }, 'partition restore failed; leaving the group to retry');
+          throw err;
+        });
+        restoring.catch(() => undefined); // awaited by eachBatch/tick; never an unhandled rejection
+      });
+      c.on(c.events.CRASH, (e) =>
+        log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed'),
+      );
+      await c.connect();
+      await c.subscribe({ topics: [readingsTopic, commandsTopic], fromBeginning: true });
+      await c.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: 1,
+        eachBatch,
+      });
+      timer = setInterval(() => {
+        runTick().catch((err) => log.error({ err }, 'tick failed; retried on the next interval'));
+      }, config.TICK_INTERVAL_MS);
+      timer.unref();
+      log.info({ groupId: config.GROUP_ID, topics: [readingsTopic, commandsTopic] }, 'rules-worker started');
+    },
+
+    async stop() {
+      stopped = true;
+      if (timer) clearInterval(timer);
+      const steps: Array<[string, () => Promise<unknown> | unknown]> = [
+        ['consumer', async () => consumer && (await consumer.disconnect())],
+        ['drain', () => chain],
+        ['changelog', () => changelog.stop()],
+        ['registry', () => reader.stop()],
+        ['producer', () => producer.disconnect()],
+        ['contexts', () => contexts.close()],
+      ];
+      for (const [name, run] of steps) {
+        try {
+          await run();
+        } catch (err) {
+          log.error({ err, step: name }, 'rules-worker stop step failed');
+        }
+      }
+    },
+  };
+}

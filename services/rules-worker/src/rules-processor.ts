@@ -1,0 +1,233 @@
+import {
+  type DeadLetterPublisher,
+  decodeJson,
+  encodeJson,
+  type TypedProducer,
+  topicName,
+} from '@yujing/kafka';
+import type { Logger } from '@yujing/logger';
+import { applyCommand, evaluateBatch, snapshotState, tick } from '@yujing/rules-core';
+import {
+  AlarmCommand,
+  type AlarmCommandResult,
+  type AlarmTransitionEvent,
+  issuesToRecords,
+  ReadingBatch,
+} from '@yujing/schemas';
+import type { KafkaMessage } from 'kafkajs';
+import type { EnterpriseEntry, PartitionState } from './partition-state';
+import type { RulesContexts } from './rules-contexts';
+import type { StateRecord } from './state-changelog';
+import type { WorkerMetrics } from './worker-metrics';
+
+export interface ProcessorDeps {
+  producer: TypedProducer;
+  deadLetters: DeadLetterPublisher;
+  contexts: RulesContexts;
+  metrics: WorkerMetrics;
+  logger: Logger;
+  prefix: string;
+  now: () => number;
+}
+
+/** What one batch or tick produced, sent together before the input offsets are committed. */
+class Outbox {
+  readonly transitions: AlarmTransitionEvent[] = [];
+  readonly results: AlarmCommandResult[] = [];
+  readonly touched = new Map<string, EnterpriseEntry>();
+}
+
+const NOTABLE = new Set(['raise', 'escalate', 'chatter', 'shelve-expired']);
+
+/**
+ * Turns input records into engine calls and the engine's output into Kafka records. Transitions,
+ * command results and the touched enterprises' state snapshots go out in one acknowledged
+ * produce request; the caller commits offsets only after `flush` resolved.
+ */
+export class RulesProcessor {
+  readonly #log: Logger;
+  constructor(private readonly deps: ProcessorDeps) {
+    this.#log = deps.logger.child({ component: 'rules-processor' });
+  }
+
+  async readings(part: PartitionState, topic: string, messages: readonly KafkaMessage[]): Promise<void> {
+    const { contexts, metrics, now } = this.deps;
+    const out = new Outbox();
+    const stop = metrics.evaluationSeconds.startTimer();
+    for (const m of messages) {
+      const offset = BigInt(m.offset);
+      const decoded = decodeJson(ReadingBatch, m.value);
+      if (!decoded.ok) {
+        await this.#deadLetter(
+          decoded.reason,
+          m,
+          topic,
+          part.partition,
+          decoded.error.message,
+          decoded.issues,
+        );
+        continue;
+      }
+      const batch = decoded.value;
+      const ctx = contexts.get(batch.enterpriseId);
+      if (!ctx) {
+        await this.#deadLetter(
+          'unknown-enterprise',
+          m,
+          topic,
+          part.partition,
+          `enterprise ${batch.enterpriseId} is not in the registry`,
+        );
+        continue;
+      }
+      const e = part.entry(batch.enterpriseId);
+      if (offset < e.readingsNext) continue; // already in the restored state
+      const res = evaluateBatch(e.state, batch, ctx, now());
+      e.readingsNext = offset + 1n;
+      out.touched.set(batch.enterpriseId, e);
+      out.transitions.push(...res.transitions);
+      metrics.readings.inc(res.evaluated);
+      if (res.outOfOrder) metrics.skipped.inc({ reason: 'out-of-order' }, res.outOfOrder);
+      if (res.unknownPoints) metrics.skipped.inc({ reason: 'unknown-point' }, res.unknownPoints);
+      if (res.invalid) metrics.skipped.inc({ reason: 'invalid' }, res.invalid);
+    }
+    stop();
+    await this.flush(out);
+  }
+
+  async commands(part: PartitionState, topic: string, messages: readonly KafkaMessage[]): Promise<void> {
+    const { contexts, metrics, now } = this.deps;
+    const out = new Outbox();
+    for (const m of messages) {
+      const offset = BigInt(m.offset);
+      const decoded = decodeJson(AlarmCommand, m.value);
+      if (!decoded.ok) {
+        await this.#deadLetter(
+          decoded.reason,
+          m,
+          topic,
+          part.partition,
+          decoded.error.message,
+          decoded.issues,
+        );
+        continue;
+      }
+      const cmd = decoded.value;
+      const ctx = contexts.get(cmd.enterpriseId);
+      const e = part.entry(cmd.enterpriseId);
+      if (offset < e.commandsNext) continue;
+      e.commandsNext = offset + 1n;
+      out.touched.set(cmd.enterpriseId, e);
+      if (!ctx) {
+        out.results.push({
+          commandId: cmd.commandId,
+          alarmId: cmd.alarmId,
+          enterpriseId: cmd.enterpriseId,
+          ok: false,
+          code: 'YJ_ERR_ALARM_NOT_FOUND',
+          message: 'enterprise not in the registry',
+          at: now(),
+        });
+        metrics.commands.inc({ action: cmd.action, outcome: 'YJ_ERR_ALARM_NOT_FOUND' });
+        continue;
+      }
+      const res = applyCommand(e.state, cmd, ctx, now());
+      out.transitions.push(...res.transitions);
+      out.results.push(res.result);
+      metrics.commands.inc({ action: cmd.action, outcome: res.result.code ?? 'ok' });
+      const fields = {
+        enterpriseId: cmd.enterpriseId,
+        alarmId: cmd.alarmId,
+        commandId: cmd.commandId,
+        action: cmd.action,
+        actor: cmd.actor.id,
+      };
+      if (res.result.ok) this.#log.info(fields, 'alarm command applied');
+      else this.#log.warn({ ...fields, code: res.result.code }, 'alarm command refused');
+    }
+    await this.flush(out);
+  }
+
+  /** The wall-clock pass over one live partition. */
+  async tick(part: PartitionState): Promise<void> {
+    const out = new Outbox();
+    const now = this.deps.now();
+    for (const [enterpriseId, e] of part.enterprises) {
+      const ctx = this.deps.contexts.get(enterpriseId);
+      if (!ctx) continue;
+      const res = tick(e.state, ctx, now);
+      if (res.transitions.length === 0) continue;
+      out.transitions.push(...res.transitions);
+      out.touched.set(enterpriseId, e);
+    }
+    await this.flush(out);
+  }
+
+  /** Sends transitions, results and snapshots in one produce request (acks = all). */
+  async flush(out: Outbox): Promise<void> {
+    if (out.transitions.length === 0 && out.results.length === 0 && out.touched.size === 0) return;
+    const { producer, prefix, metrics } = this.deps;
+    const now = this.deps.now();
+    const states = [...out.touched].map(([enterpriseId, e]) => {
+      const record: StateRecord = {
+        v: 1,
+        enterpriseId,
+        readingsNext: e.readingsNext.toString(),
+        commandsNext: e.commandsNext.toString(),
+        writtenAt: now,
+        state: snapshotState(e.state),
+      };
+      const value = encodeJson(record);
+      e.bytes = value.length;
+      return { key: enterpriseId, value };
+    });
+    const topicMessages = [];
+    if (out.transitions.length > 0) {
+      topicMessages.push({
+        topic: topicName('alarms', prefix),
+        messages: out.transitions.map((t) => ({ key: t.enterpriseId, value: encodeJson(t) })),
+      });
+    }
+    if (out.results.length > 0) {
+      topicMessages.push({
+        topic: topicName('alarmCommandResults', prefix),
+        messages: out.results.map((r) => ({ key: r.enterpriseId, value: encodeJson(r) })),
+      });
+    }
+    if (states.length > 0) topicMessages.push({ topic: topicName('rulesState', prefix), messages: states });
+    await producer.raw.sendBatch({ acks: -1, topicMessages });
+    for (const t of out.transitions) {
+      metrics.transitions.inc({ kind: t.kind, transition: t.transition, level: String(t.level) });
+      const fields = {
+        enterpriseId: t.enterpriseId,
+        point: t.point,
+        alarmId: t.alarmId,
+        transition: t.transition,
+        level: t.level,
+        state: t.state,
+      };
+      if (NOTABLE.has(t.transition)) this.#log.info(fields, 'alarm transition');
+      else this.#log.debug(fields, 'alarm transition');
+    }
+  }
+
+  async #deadLetter(
+    reason: string,
+    m: KafkaMessage,
+    topic: string,
+    partition: number,
+    message: string,
+    issues: Parameters<typeof issuesToRecords>[0] = [],
+  ): Promise<void> {
+    this.deps.metrics.deadLetters.inc({ reason });
+    this.#log.warn({ topic, partition, offset: m.offset, reason }, 'input dead-lettered');
+    await this.deps.deadLetters.publish({
+      source: 'rules-worker',
+      reason,
+      message,
+      issues: issuesToRecords(issues),
+      context: { topic, partition: String(partition), offset: m.offset },
+      raw: m.value ?? Buffer.alloc(0),
+    });
+  }
+}
