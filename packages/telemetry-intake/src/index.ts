@@ -1,4 +1,5 @@
 export { DEAD_LETTER_RAW_LIMIT_BYTES, type DeadLetterFields, deadLetterOf } from './dead-letter-of';
+export { DeliveryAbandoned, deliverUntilAcked } from './deliver-until-acked';
 export { toEpochMs } from './epoch-time';
 export { statusEvent } from './gateway-status';
 export {

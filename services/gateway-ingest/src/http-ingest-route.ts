@@ -1,10 +1,9 @@
 import type { Logger } from '@yujing/logger';
-import { type IntakeLimits, rejection } from '@yujing/telemetry-intake';
+import { DeliveryAbandoned, type IntakeLimits, rejection } from '@yujing/telemetry-intake';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ingestErrors } from './ingest-errors';
 import type { IngestMetrics } from './ingest-metrics';
 import type { IngestPipeline, IngestResult } from './ingest-pipeline';
-import { DeliveryAbandoned } from './kafka-delivery';
 import { REASON_ERROR, sendProblem } from './problem-response';
 import { bearerToken, type TokenIndex } from './token-index';
 

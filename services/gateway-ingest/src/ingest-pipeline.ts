@@ -3,6 +3,7 @@ import type { Logger } from '@yujing/logger';
 import type { GatewayEvent } from '@yujing/schemas';
 import {
   deadLetterOf,
+  deliverUntilAcked,
   type IntakeContext,
   type IntakeLimits,
   type IntakeRegistry,
@@ -11,7 +12,6 @@ import {
   type SequenceTracker,
 } from '@yujing/telemetry-intake';
 import type { IngestMetrics } from './ingest-metrics';
-import { deliverUntilAcked } from './kafka-delivery';
 
 export interface IngestPipelineDeps {
   producer: TypedProducer;

@@ -1,8 +1,13 @@
 import type { Logger } from '@yujing/logger';
-import { type IntakeRegistry, parseGatewayTopic, rejection, statusEvent } from '@yujing/telemetry-intake';
+import {
+  DeliveryAbandoned,
+  type IntakeRegistry,
+  parseGatewayTopic,
+  rejection,
+  statusEvent,
+} from '@yujing/telemetry-intake';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { IngestPipeline } from './ingest-pipeline';
-import { DeliveryAbandoned } from './kafka-delivery';
 
 export interface MqttIntakeOptions {
   url: string;

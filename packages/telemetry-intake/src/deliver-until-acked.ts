@@ -10,15 +10,23 @@ export class DeliveryAbandoned extends Error {
 
 /**
  * Runs `send` until it resolves: a Kafka outage makes it wait (capped exponential backoff with
- * jitter), never drop. Gives up only when `signal` aborts. This is the back-pressure point: the
- * caller does not acknowledge its input, and so does not take more, while this waits.
+ * jitter), never drop. Gives up only when `signal` aborts or `shouldStop()` turns true (a
+ * revoked partition). This is the back-pressure point of both ingest services: the caller does
+ * not acknowledge its input (PUBACK, HTTP 202, offset commit), and so takes no more, meanwhile.
  */
 export async function deliverUntilAcked<T>(
   send: () => Promise<T>,
-  opts: { signal?: AbortSignal; logger: Logger; onRetry?: () => void; what: string },
+  opts: {
+    signal?: AbortSignal;
+    shouldStop?: () => boolean;
+    logger: Logger;
+    onRetry?: () => void;
+    what: string;
+  },
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     if (opts.signal?.aborted) throw new DeliveryAbandoned(String(opts.signal.reason ?? 'aborted'));
+    if (opts.shouldStop?.()) throw new DeliveryAbandoned('stopped');
     try {
       return await send();
     } catch (err) {

@@ -1,0 +1,121 @@
+import {
+  type BatchConsumer,
+  DeadLetterPublisher,
+  runBatchConsumer,
+  TypedProducer,
+  topicName,
+} from '@yujing/kafka';
+import type { Logger } from '@yujing/logger';
+import { createMetricsRegistry } from '@yujing/service-runtime';
+import {
+  DEFAULT_INTAKE_LIMITS,
+  type IntakeLimits,
+  type IntakeRegistry,
+  SequenceTracker,
+} from '@yujing/telemetry-intake';
+import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
+import type { KafkaIngestConfig } from './config';
+import { InboundProcessor } from './inbound-processor';
+import { createKafkaIngestMetrics, type KafkaIngestMetrics } from './kafka-ingest-metrics';
+import { nativeAdapter } from './native-adapter';
+import type { TelemetryAdapter } from './telemetry-adapter';
+
+export interface KafkaIngestDeps {
+  config: KafkaIngestConfig;
+  logger: Logger;
+  kafka: Kafka;
+  registry: IntakeRegistry;
+  /** Format adapters, tried in order (native first by default). */
+  adapters?: readonly TelemetryAdapter[];
+  limits?: IntakeLimits;
+  metricsRegistry?: Registry;
+}
+
+export interface KafkaIngest {
+  metricsRegistry: Registry;
+  metrics: KafkaIngestMetrics;
+  /** Kafka producer connected and consumer joined. */
+  ready(): boolean;
+  start(): Promise<void>;
+  /** Stop fetching, let the in-flight batch finish and commit, close the producer. */
+  stop(): Promise<void>;
+}
+
+/** Wires kafka-ingest without starting it. */
+export function buildKafkaIngest(deps: KafkaIngestDeps): KafkaIngest {
+  const { config, logger } = deps;
+  const metricsRegistry = deps.metricsRegistry ?? createMetricsRegistry('kafka-ingest');
+  const metrics = createKafkaIngestMetrics(metricsRegistry);
+  const producer = new TypedProducer(deps.kafka, { prefix: config.TOPIC_PREFIX });
+  const tracker = new SequenceTracker({ window: config.REPLAY_WINDOW, gapGraceMs: config.GAP_GRACE });
+  const deadLetters = new DeadLetterPublisher(producer);
+  const processor = new InboundProcessor({
+    producer,
+    deadLetters,
+    registry: deps.registry,
+    tracker,
+    adapters: deps.adapters ?? [nativeAdapter],
+    limits: deps.limits ?? DEFAULT_INTAKE_LIMITS,
+    metrics,
+    logger,
+  });
+  let consumer: BatchConsumer | undefined;
+  let joined = false;
+  let sweepTimer: NodeJS.Timeout | undefined;
+  let sweeping: Promise<unknown> | undefined;
+
+  const sweep = () => {
+    if (sweeping) return;
+    const reports = tracker.sweep(Date.now());
+    if (reports.length === 0) return;
+    for (const r of reports) {
+      metrics.seqGaps.inc(r.missing);
+      logger.warn(
+        { enterpriseId: r.enterpriseId, gatewayId: r.gatewayId, detail: r.event.detail },
+        'gateway sequence gap',
+      );
+    }
+    sweeping = producer
+      .send(
+        'gatewayEvents',
+        reports.map((r) => ({ key: r.enterpriseId, value: r.event })),
+      )
+      .catch((err) => logger.error({ err }, 'seq-gap events not published'))
+      .finally(() => {
+        sweeping = undefined;
+      });
+  };
+
+  return {
+    metricsRegistry,
+    metrics,
+    ready: () => producer.connected && joined,
+    async start() {
+      await producer.connect();
+      consumer = await runBatchConsumer({
+        kafka: deps.kafka,
+        groupId: config.GROUP_ID,
+        topics: [topicName('telemetryInbound', config.TOPIC_PREFIX)],
+        logger,
+        fromBeginning: true,
+        partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,
+        eachBatch: (batch, ctx) => processor.process(batch.topic, batch.partition, batch.messages, ctx),
+      });
+      void consumer.joined.then(() => {
+        joined = true;
+      });
+      sweepTimer = setInterval(sweep, Math.max(250, Math.min(5_000, config.GAP_GRACE / 2)));
+      logger.info({ groupId: config.GROUP_ID, topicPrefix: config.TOPIC_PREFIX }, 'kafka-ingest started');
+    },
+    async stop() {
+      if (sweepTimer) clearInterval(sweepTimer);
+      try {
+        await consumer?.stop();
+      } finally {
+        await sweeping;
+        await producer.disconnect();
+      }
+    },
+  };
+}

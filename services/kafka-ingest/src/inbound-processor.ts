@@ -1,0 +1,153 @@
+import type { DeadLetterPublisher, OutgoingRecord, TypedProducer } from '@yujing/kafka';
+import type { Logger } from '@yujing/logger';
+import type { GatewayEvent, ReadingBatch } from '@yujing/schemas';
+import {
+  type DeadLetterFields,
+  deadLetterOf,
+  deliverUntilAcked,
+  type IntakeLimits,
+  type IntakeRegistry,
+  intakeMessage,
+  rejection,
+  type SequenceTracker,
+} from '@yujing/telemetry-intake';
+import type { KafkaMessage } from 'kafkajs';
+import type { KafkaIngestMetrics } from './kafka-ingest-metrics';
+import type { InboundRecord, TelemetryAdapter } from './telemetry-adapter';
+
+export interface InboundProcessorDeps {
+  producer: TypedProducer;
+  deadLetters: DeadLetterPublisher;
+  registry: IntakeRegistry;
+  tracker: SequenceTracker;
+  adapters: readonly TelemetryAdapter[];
+  limits: IntakeLimits;
+  metrics: KafkaIngestMetrics;
+  logger: Logger;
+  now?: () => number;
+}
+
+/**
+ * Turns one fetched batch of `yj.telemetry.inbound.v1` into readings batches, gateway events
+ * and dead letters, and resolves only once Kafka acknowledged all of them — the consumer then
+ * commits the offsets (at-least-once; replays of the same (gateway, seq, sentAt) are dropped).
+ */
+export class InboundProcessor {
+  readonly #d: InboundProcessorDeps;
+  readonly #now: () => number;
+
+  constructor(deps: InboundProcessorDeps) {
+    this.#d = deps;
+    this.#now = deps.now ?? Date.now;
+  }
+
+  async process(
+    topic: string,
+    partition: number,
+    messages: readonly KafkaMessage[],
+    ctx: { heartbeat(): Promise<void>; isRunning(): boolean },
+  ): Promise<void> {
+    const { metrics, tracker } = this.#d;
+    const readings: OutgoingRecord<ReadingBatch>[] = [];
+    const events: GatewayEvent[] = [];
+    const letters: DeadLetterFields[] = [];
+    const pending: [string, string, number, number][] = [];
+    for (const m of messages) {
+      const raw = m.value ?? Buffer.alloc(0);
+      const where = { topic, partition: String(partition), offset: m.offset };
+      const record: InboundRecord = { key: m.key ?? null, value: m.value, headers: headersOf(m) };
+      const adapter = this.#d.adapters.find((a) => a.canDecode(record));
+      if (!adapter) {
+        const r = rejection(
+          'unsupported-format',
+          `no adapter for format "${record.headers['yj-format'] ?? '?'}"`,
+        );
+        letters.push(deadLetterOf(r, 'kafka', raw, this.#now(), where));
+        continue;
+      }
+      const decoded = adapter.decode(record);
+      if ('rejection' in decoded) {
+        letters.push(
+          deadLetterOf(decoded.rejection, 'kafka', raw, this.#now(), { ...where, adapter: adapter.name }),
+        );
+        continue;
+      }
+      const { enterpriseId } = decoded;
+      const receivedAt = this.#now();
+      const out = intakeMessage(
+        decoded.message,
+        { source: 'kafka', enterpriseId, receivedAt },
+        this.#d.registry,
+        this.#d.limits,
+      );
+      const ids = { ...where, adapter: adapter.name, enterpriseId };
+      if (!out.ok) {
+        letters.push(
+          deadLetterOf(out.rejection, 'kafka', raw, receivedAt, {
+            ...ids,
+            gatewayId: out.gatewayId,
+            seq: out.seq,
+          }),
+        );
+        metrics.messages.inc({ outcome: 'rejected' });
+        continue;
+      }
+      const verdict = tracker.check(enterpriseId, out.gatewayId, out.seq, out.sentAt, receivedAt);
+      if (verdict.duplicate) {
+        metrics.messages.inc({ outcome: 'duplicate' });
+        continue;
+      }
+      pending.push([enterpriseId, out.gatewayId, out.seq, out.sentAt]);
+      events.push(...verdict.events);
+      if (out.batch) readings.push({ key: enterpriseId, value: out.batch });
+      for (const r of out.rejections) {
+        letters.push(
+          deadLetterOf(r, 'kafka', raw, receivedAt, { ...ids, gatewayId: out.gatewayId, seq: out.seq }),
+        );
+      }
+      metrics.messages.inc({ outcome: out.rejections.length > 0 ? 'partial' : 'accepted' });
+    }
+
+    const timer = metrics.produceSeconds.startTimer();
+    try {
+      await deliverUntilAcked(
+        () =>
+          Promise.all([
+            readings.length > 0 ? this.#d.producer.send('readings', readings) : undefined,
+            events.length > 0
+              ? this.#d.producer.send(
+                  'gatewayEvents',
+                  events.map((e) => ({ key: e.enterpriseId, value: e })),
+                )
+              : undefined,
+            ...letters.map((l) => this.#d.deadLetters.publish(l)),
+          ]),
+        {
+          shouldStop: () => !ctx.isRunning(),
+          logger: this.#d.logger,
+          what: 'inbound batch',
+          onRetry: () => {
+            metrics.produceRetries.inc();
+            ctx.heartbeat().catch(() => undefined);
+          },
+        },
+      );
+    } catch (err) {
+      for (const [e, g, seq, sentAt] of pending) tracker.release(e, g, seq, sentAt);
+      throw err; // offsets stay: the batch is delivered again
+    }
+    timer();
+    const now = this.#now();
+    for (const [e, g, seq, sentAt] of pending) tracker.commit(e, g, seq, sentAt, now);
+    metrics.readings.inc(readings.reduce((n, r) => n + (r.value?.readings.length ?? 0), 0));
+    for (const l of letters) metrics.rejects.inc({ reason: l.reason });
+  }
+}
+
+function headersOf(m: KafkaMessage): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(m.headers ?? {})) {
+    if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.map(String).join(',') : String(v);
+  }
+  return out;
+}
