@@ -2,7 +2,13 @@ import { loadConfigOrExit } from '@yujing/config';
 import { createKafka, ensureTopics } from '@yujing/kafka';
 import { createLogger } from '@yujing/logger';
 import { RegistryReader } from '@yujing/registry';
-import { createMetricsRegistry, installGracefulShutdown, startOpsServer } from '@yujing/service-runtime';
+import {
+  createMetricsRegistry,
+  installGracefulShutdown,
+  runShutdown,
+  type ShutdownStep,
+  startOpsServer,
+} from '@yujing/service-runtime';
 import { buildDispatcher } from './app';
 import { DispatcherConfig } from './config';
 
@@ -21,16 +27,13 @@ const dispatcher = buildDispatcher({
   metricsRegistry,
 });
 
-const shutdown = installGracefulShutdown({
-  logger,
-  timeoutMs: config.SHUTDOWN_TIMEOUT_MS,
-  steps: [
-    // stop intake → drain active jobs → close clients (all inside dispatcher.stop), then the rest
-    { name: 'dispatcher', run: () => dispatcher.stop() },
-    { name: 'registry reader', run: () => registryReader.stop() },
-    { name: 'ops server', run: () => ops.close() },
-  ],
-});
+const steps: ShutdownStep[] = [
+  // stop intake → drain active jobs → close clients (all inside dispatcher.stop), then the rest
+  { name: 'dispatcher', run: () => dispatcher.stop() },
+  { name: 'registry reader', run: () => registryReader.stop() },
+  { name: 'ops server', run: () => ops.close() },
+];
+const shutdown = installGracefulShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, steps });
 
 const ops = await startOpsServer({
   host: config.OPS_HOST,
@@ -40,13 +43,31 @@ const ops = await startOpsServer({
   isShuttingDown: shutdown.isShuttingDown,
 });
 
+/** Topics and the registry view, retried: right after topic creation (or a broker restart) Kafka may answer NOT_LEADER for a moment. */
+async function prepare(): Promise<void> {
+  const START_ATTEMPTS = 10;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ensureTopics(kafka, { prefix: config.TOPIC_PREFIX });
+      await registryReader.start();
+      return;
+    } catch (err) {
+      if (attempt >= START_ATTEMPTS || shutdown.isShuttingDown()) throw err;
+      logger.warn({ err, attempt }, 'start step failed; retrying');
+      await registryReader.stop();
+      await new Promise((r) => setTimeout(r, Math.min(5000, 250 * 2 ** attempt)));
+    }
+  }
+}
+
 try {
-  await ensureTopics(kafka, { prefix: config.TOPIC_PREFIX });
-  await registryReader.start();
+  await prepare();
   await dispatcher.start();
   logger.info({ opsPort: config.OPS_PORT }, 'ready');
 } catch (err) {
-  logger.fatal({ err }, 'start failed');
-  await shutdown.shutdown('start failed');
-  process.exit(1);
+  if (!shutdown.isShuttingDown()) {
+    logger.fatal({ err }, 'start failed');
+    await runShutdown({ logger, timeoutMs: config.SHUTDOWN_TIMEOUT_MS, steps });
+    process.exit(1);
+  }
 }

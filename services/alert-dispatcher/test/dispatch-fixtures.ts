@@ -28,7 +28,11 @@ const sub = (base: string, id: string, level: string, code: string, url = `${bas
   ratePerSecond: 50,
 });
 
-export function testRegistry(receiverUrl: string, deadUrl: string): RegistryDocument {
+export function testRegistry(
+  receiverUrl: string,
+  deadUrl: string,
+  delays = { cityMs: CITY_DELAY_MS, provinceMs: PROVINCE_DELAY_MS },
+): RegistryDocument {
   return RegistryDocument.parse({
     enterprises: [
       enterprise(E1, '140105', 'A', 1),
@@ -43,8 +47,8 @@ export function testRegistry(receiverUrl: string, deadUrl: string): RegistryDocu
         steps: [
           { afterMs: 0, notify: 'enterprise' },
           { afterMs: 0, notify: 'county' },
-          { afterMs: CITY_DELAY_MS, notify: 'city' },
-          { afterMs: PROVINCE_DELAY_MS, notify: 'province' },
+          { afterMs: delays.cityMs, notify: 'city' },
+          { afterMs: delays.provinceMs, notify: 'province' },
         ],
       },
       {
