@@ -89,11 +89,11 @@ export const workerConfig = (prefix: string, groupId: string) =>
   loadConfig(RulesWorkerConfig, workerEnv(prefix, groupId));
 export const testLogger = () => createLogger({ service: 'rules-worker-test', level: 'warn' });
 
-/** Runs the real entry point as a child process (for SIGKILL). */
+/** Runs the real entry point as a child node process (no wrapper, so SIGKILL reaches the worker itself). */
 export function spawnWorker(env: Record<string, string>): ChildProcess {
   const main = fileURLToPath(new URL('../src/main.ts', import.meta.url));
   const root = fileURLToPath(new URL('../../..', import.meta.url));
-  return spawn('pnpm', ['exec', 'tsx', main], {
+  return spawn(process.execPath, ['--import', 'tsx', main], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -144,4 +144,34 @@ export function batchOf(
       q: 'good' as const,
     })),
   };
+}
+
+/** Members of a consumer group once it is Stable (undefined while rebalancing). */
+export async function stableMembers(kafka: Kafka, groupId: string): Promise<number | undefined> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.describeGroups([groupId]);
+    const g = groups[0];
+    return g && g.state === 'Stable' ? g.members.length : undefined;
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+/**
+ * A deterministic stream: per round one batch per enterprise with both CO points; values cycle
+ * through normal, h, hh and back with a phase per enterprise, 30 s of event time per round.
+ */
+export function rampStream(enterprises: readonly string[], rounds: number, t0: number): ReadingBatch[] {
+  const cycle = [8, 12, 30, 45, 200, 180, 60, 21, 15, 10];
+  const out: ReadingBatch[] = [];
+  for (let r = 0; r < rounds; r++) {
+    enterprises.forEach((id, e) => {
+      const a = cycle[(r + e) % cycle.length]!;
+      const b = cycle[(r + 2 * e + 3) % cycle.length]!;
+      out.push(batchOf(id, r, t0 + r * 30_000, { 'CO-1': a, 'CO-2': b }));
+    });
+  }
+  return out;
 }
