@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# `make demo` (after `make install stack-up`): the whole system with simulated gateways and a live
+# terminal view of alarms rising, escalating, being delivered and clearing.
+#
+#   1. publish the fixture registry (20 Shanxi enterprises) to yj.registry.v1
+#   2. sync Mosquitto's passwd/ACL with the fleet's gateways (additive: other accounts are kept)
+#   3. deploy/local/services.sh up (every service, each waited for on /readyz)
+#   4. the regulator simulator (signed webhooks on 127.0.0.1:9811) and the gateway simulator
+#      (every gateway over MQTT, a scenario every YJ_DEMO_SCENARIO_EVERY, default 60s)
+#   5. an operator token, the API docs URL, then `yujing watch alarms` in the foreground
+# Ctrl-C stops everything this script started (simulators, and the services it brought up);
+# the stack keeps running for other work: `make stack-down` stops it.
+set -euo pipefail
+
+# shellcheck source=lib.sh
+source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
+# shellcheck source=services-env.sh
+source "$LOCAL_DIR/services-env.sh"
+
+RUN_DIR="${YJ_RUN_DIR:-$REPO_ROOT/.run}"
+REGISTRY_DIR="$REPO_ROOT/simulators/fixtures/registry"
+DELIVERIES="$RUN_DIR/regulator-deliveries.jsonl"
+SIMULATORS=(regulator-simulator gateway-simulator)
+STARTED_SERVICES=()
+cd "$REPO_ROOT"
+mkdir -p "$RUN_DIR/logs" "$RUN_DIR/pids"
+
+cli() { node --import tsx "$REPO_ROOT/packages/cli/src/bin.ts" "$@"; }
+sim_pid() { our_pid "$RUN_DIR/pids/$1.pid" "yj-$1"; }
+
+cleanup() {
+  local s pid
+  trap - EXIT INT TERM
+  echo
+  for s in "${SIMULATORS[@]}"; do
+    if pid="$(sim_pid "$s")"; then stop_by_pid "$s" "$pid" 15 || true; fi
+    rm -f "$RUN_DIR/pids/$s.pid"
+  done
+  if (( ${#STARTED_SERVICES[@]} )); then
+    bash "$LOCAL_DIR/services.sh" down "${STARTED_SERVICES[@]}" || true
+  fi
+  log demo "stopped what the demo started; the stack is still up (make stack-down stops it)"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# start_sim <name> <entry.ts> [VAR=value...]: a simulator in the background, by PID, logs in .run/logs.
+start_sim() {
+  local name="$1" entry="$2"
+  shift 2
+  if sim_pid "$name" >/dev/null; then die demo "$name is already running (pid file $RUN_DIR/pids/$name.pid)"; fi
+  start_detached "$RUN_DIR/pids/$name.pid" "$RUN_DIR/logs/$name.log" \
+    env "$@" node "--title=yj-$name" --import tsx "$entry" || die "$name" "could not start"
+  log "$name" "started pid $(read_pid "$RUN_DIR/pids/$name.pid"), log $RUN_DIR/logs/$name.log"
+}
+
+bash "$LOCAL_DIR/stack.sh" status >/dev/null || die demo "the stack is not up: run 'make stack-up' (or bash deploy/local/stack.sh up)"
+
+log demo "publishing the fixture registry ($REGISTRY_DIR)"
+cli registry publish "$REGISTRY_DIR"
+log demo "syncing Mosquitto's accounts with the fleet's gateways"
+cli broker-auth sync --registry-dir "$REGISTRY_DIR" --additive
+
+mapfile -t before < <(bash "$LOCAL_DIR/services.sh" started)
+bash "$LOCAL_DIR/services.sh" up
+while read -r s; do
+  [[ " ${before[*]} " == *" $s "* ]] || STARTED_SERVICES+=("$s")
+done < <(bash "$LOCAL_DIR/services.sh" started)
+
+start_sim regulator-simulator simulators/regulator/src/main.ts \
+  REGULATOR_RECORD_FILE="$DELIVERIES" REGULATOR_PRINT=false
+wait_until 30 curl -fs -o /dev/null http://127.0.0.1:9811/healthz \
+  || { log_tail "$RUN_DIR/logs/regulator-simulator.log"; die demo "regulator simulator not listening on 9811"; }
+start_sim gateway-simulator simulators/gateway/src/main.ts \
+  SIM_TRANSPORT=mqtt SIM_SCENARIOS="${YJ_DEMO_SCENARIOS:-all}" SIM_SCENARIO_EVERY="${YJ_DEMO_SCENARIO_EVERY:-60s}" \
+  SIM_FIRST_SCENARIO_AFTER="${YJ_DEMO_FIRST_SCENARIO_AFTER:-20s}" SIM_TICK_MS="${YJ_DEMO_TICK_MS:-2000}"
+
+TOKEN="$(cli token mint --role operator --scope province:140000 --name demo-operator --ttl 12h)"
+cat <<EOM
+
+  yujing is running.
+    API docs (OpenAPI):   http://127.0.0.1:${YJ_OPERATOR_API_PORT:-8080}/docs
+    live alarms (SSE):    curl -N -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:${YJ_OPERATOR_API_PORT:-8080}/api/v1/stream/alarms
+    operator token:       $RUN_DIR/demo-token (province 140000, 12 h)
+    logs:                 $RUN_DIR/logs/   webhook deliveries: $DELIVERIES
+  The first scenario starts in ${YJ_DEMO_FIRST_SCENARIO_AFTER:-20s}, then one every ${YJ_DEMO_SCENARIO_EVERY:-60s}. Ctrl-C stops the demo.
+
+EOM
+( umask 077; printf '%s\n' "$TOKEN" >"$RUN_DIR/demo-token" )
+cli watch alarms --token "$TOKEN" --deliveries "$DELIVERIES" || true

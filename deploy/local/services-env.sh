@@ -1,0 +1,24 @@
+# shellcheck shell=bash
+# Environment of yujing's services on the local stack: sourced by services.sh and demo.sh after
+# env.sh. DEV-ONLY defaults; every value can be overridden from the calling shell.
+
+# Shared by operator-api (verifies) and `yujing token mint` (signs): HS256, at least 32 chars.
+export JWT_SECRET="${JWT_SECRET:-yujing-local-dev-jwt-secret-NOT-FOR-PRODUCTION}"
+# The regulator simulator listens on 127.0.0.1: the dispatcher's SSRF guard must allow loopback here.
+export ALLOW_PRIVATE_WEBHOOK_TARGETS="${ALLOW_PRIVATE_WEBHOOK_TARGETS:-true}"
+# gateway-ingest's MQTT service account (the one stack.sh bootstraps in Mosquitto).
+export MQTT_USERNAME="${MQTT_USERNAME:-$YJ_MQTT_SERVICE_USER}"
+export MQTT_PASSWORD="${MQTT_PASSWORD:-$YJ_MQTT_SERVICE_PASSWORD}"
+# '' = the real topic names (tests and benches set their own prefix).
+export TOPIC_PREFIX="${TOPIC_PREFIX:-}"
+
+# Each service's HTTP port (its /healthz, /readyz, /metrics; the API and ingest serve there too):
+# <service> <env var the service reads> <port>. DESIGN §9: operator-api 8080, gateway-ingest 8081.
+YJ_SERVICE_PORTS=(
+  "store-writer OPS_PORT ${YJ_STORE_WRITER_PORT:-9104}"
+  "rules-worker OPS_PORT ${YJ_RULES_WORKER_PORT:-9103}"
+  "alert-dispatcher OPS_PORT ${YJ_ALERT_DISPATCHER_PORT:-9105}"
+  "kafka-ingest OPS_PORT ${YJ_KAFKA_INGEST_PORT:-8082}"
+  "gateway-ingest HTTP_PORT ${YJ_GATEWAY_INGEST_PORT:-8081}"
+  "operator-api PORT ${YJ_OPERATOR_API_PORT:-8080}"
+)
