@@ -18,7 +18,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: [...sources.map((s) => `${s}/*/test/**/*.test.ts`), 'bench/test/**/*.test.ts'],
-          exclude: ['**/*.int.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.int.test.ts', '**/*.fault.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
           testTimeout: 10_000,
         },
       },
