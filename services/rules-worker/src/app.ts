@@ -74,6 +74,7 @@ export function build(deps: RulesWorkerDeps): RulesWorker {
   });
 
   let partitions = new Map<number, PartitionState>();
+  let assigned: number[] = [];
   let generation = 0;
   let restoring: Promise<void> = Promise.resolve();
   let consumer: Consumer | undefined;
@@ -88,8 +89,9 @@ export function build(deps: RulesWorkerDeps): RulesWorker {
     return next;
   };
 
-  async function restore(assigned: number[], gen: number): Promise<void> {
-    await changelog.waitCaughtUp(assigned, config.RESTORE_TIMEOUT_MS);
+  /** Rebuilds partitions from the changelog once it has caught up; `live` from the readings backlog. */
+  async function restore(ps: readonly number[]): Promise<Map<number, PartitionState>> {
+    await changelog.waitCaughtUp(ps, config.RESTORE_TIMEOUT_MS);
     const admin = kafka.admin();
     await admin.connect();
     try {
@@ -99,25 +101,42 @@ export function build(deps: RulesWorkerDeps): RulesWorker {
       const [committed] = await admin.fetchOffsets({ groupId: config.GROUP_ID, topics: [readingsTopic] });
       const done = new Map((committed?.partitions ?? []).map((p) => [p.partition, BigInt(p.offset)]));
       const next = new Map<number, PartitionState>();
-      for (const p of assigned) {
+      for (const p of ps) {
         const part = PartitionState.restore(p, changelog.recordsOf(p));
         part.liveFrom = high.get(p) ?? 0n;
         part.reached(done.get(p) ?? 0n);
         next.set(p, part);
       }
-      if (gen !== generation) return; // a newer rebalance superseded this one
-      partitions = next;
-      metrics.restores.inc(assigned.length);
-      metrics.enterprises.set([...next.values()].reduce((n, part) => n + part.enterprises.size, 0));
-      log.info(
-        {
-          partitions: assigned,
-          enterprises: [...next.values()].reduce((n, part) => n + part.enterprises.size, 0),
-        },
-        'partitions restored from the state changelog',
-      );
+      const enterprises = [...next.values()].reduce((n, part) => n + part.enterprises.size, 0);
+      metrics.restores.inc(ps.length);
+      log.info({ partitions: ps, enterprises }, 'partitions restored from the state changelog');
+      return next;
     } finally {
       await admin.disconnect();
+    }
+  }
+
+  /**
+   * The partition's state, restored again if it was dropped: after a failed send the in-memory
+   * state is ahead of what Kafka holds, so it is discarded and rebuilt from the changelog before
+   * the redelivered records are evaluated.
+   */
+  async function ensure(p: number): Promise<PartitionState> {
+    const held = partitions.get(p);
+    if (held) return held;
+    const gen = generation;
+    const part = (await restore([p])).get(p)!;
+    if (gen === generation) partitions.set(p, part);
+    return part;
+  }
+
+  async function guarded(p: number, fn: (part: PartitionState) => Promise<void>): Promise<void> {
+    const part = await ensure(p);
+    try {
+      await fn(part);
+    } catch (err) {
+      partitions.delete(p);
+      throw err;
     }
   }
 
@@ -132,16 +151,16 @@ export function build(deps: RulesWorkerDeps): RulesWorker {
     const gen = generation;
     await restoring;
     if (stopped || !isRunning() || isStale() || gen !== generation) return;
-    await serial(async () => {
-      const part = partitions.get(batch.partition);
-      if (!part) throw new Error(`partition ${batch.partition} is not restored on this member`);
-      if (batch.topic === readingsTopic) {
-        await processor.readings(part, batch.topic, batch.messages);
-        part.reached(BigInt(batch.lastOffset()) + 1n);
-      } else {
-        await processor.commands(part, batch.topic, batch.messages);
-      }
-    });
+    await serial(() =>
+      guarded(batch.partition, async (part) => {
+        if (batch.topic === readingsTopic) {
+          await processor.readings(part, batch.topic, batch.messages);
+          part.reached(BigInt(batch.lastOffset()) + 1n);
+        } else {
+          await processor.commands(part, batch.topic, batch.messages);
+        }
+      }),
+    );
     metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
     const last = batch.lastOffset();
     resolveOffset(last);
@@ -155,11 +174,17 @@ export function build(deps: RulesWorkerDeps): RulesWorker {
     await restoring;
     await serial(async () => {
       let bytes = 0;
-      for (const part of partitions.values()) {
-        if (part.live) await processor.tick(part);
-        for (const e of part.enterprises.values()) bytes += e.bytes;
+      for (const p of assigned) {
+        if (stopped) return;
+        await guarded(p, async (part) => {
+          if (part.live) await processor.tick(part);
+        }).catch((err: unknown) =>
+          log.error({ err, partition: p }, 'tick failed; partition state will be restored'),
+        );
+        for (const e of partitions.get(p)?.enterprises.values() ?? []) bytes += e.bytes;
       }
       metrics.stateBytes.set(bytes);
+      metrics.enterprises.set([...partitions.values()].reduce((n, part) => n + part.enterprises.size, 0));
     });
   }
 
@@ -203,14 +228,18 @@ export function build(deps: RulesWorkerDeps): RulesWorker {
       c.on(c.events.GROUP_JOIN, (e) => {
         joined = true;
         const gen = ++generation;
-        const assigned = [...(e.payload.memberAssignment[readingsTopic] ?? [])].sort((a, b) => a - b);
-        log.info({ generation: gen, partitions: assigned }, 'partitions assigned');
+        const mine = [...(e.payload.memberAssignment[readingsTopic] ?? [])].sort((a, b) => a - b);
+        log.info({ generation: gen, partitions: mine }, 'partitions assigned');
+        assigned = mine;
         partitions = new Map();
-        restoring = restore(assigned, gen).catch((err: unknown) => {
-          log.error({ err, partitions: assigned }, 'partition restore failed; leaving the group to retry');
-          throw err;
-        });
-        restoring.catch(() => undefined); // awaited by eachBatch/tick; never an unhandled rejection
+        restoring = restore(mine).then(
+          (restored) => {
+            if (gen === generation) partitions = restored; // else a newer rebalance superseded this one
+          },
+          (err: unknown) => {
+            log.error({ err, partitions: mine }, 'partition restore failed; retried on the next batch');
+          },
+        );
       });
       c.on(c.events.CRASH, (e) =>
         log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed'),
