@@ -70,6 +70,7 @@ export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
     metrics,
     logger,
     now,
+    maxAlarmAgeMs: config.MAX_ALARM_AGE_MS,
   });
 
   let escalationWorker: Worker | undefined;

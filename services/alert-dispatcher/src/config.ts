@@ -88,6 +88,11 @@ export const DispatcherConfig = z.object({
     .describe(
       'how long Redis keeps an alarm’s dispatch state after its last change (longer than any alarm lives)',
     ),
+  MAX_ALARM_AGE_MS: durationMs()
+    .default(86_400_000)
+    .describe(
+      'a raise/escalate emitted longer ago than this is recorded but not escalated (a new consumer group replays history from the start)',
+    ),
   JOB_RETENTION_MS: durationMs()
     .default(7 * 86_400_000)
     .describe(

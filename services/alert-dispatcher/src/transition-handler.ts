@@ -23,6 +23,8 @@ export interface TransitionDeps {
   metrics: DispatcherMetrics;
   logger: Logger;
   now: () => number;
+  /** A raise/escalate older than this is remembered but not escalated (first start of a new group replays history). */
+  maxAlarmAgeMs: number;
 }
 
 export type HandleOutcome = 'handled' | 'duplicate' | 'unknown-enterprise';
@@ -112,6 +114,17 @@ export class TransitionHandler {
       log.info(
         { level: ev.level, classCode: enterprise.classification.code },
         'no escalation policy for alarm',
+      );
+      return;
+    }
+    const ageMs = this.deps.now() - ev.emittedAt;
+    if (ageMs > this.deps.maxAlarmAgeMs) {
+      // Replayed history (a new consumer group starts at the beginning): do not page regulators for it.
+      await state.update(ev, { acked: ev.state !== 'active-unack' });
+      this.deps.metrics.steps.inc({ kind: 'plan', target: 'all', outcome: 'too-old' });
+      log.warn(
+        { ageMs, maxAlarmAgeMs: this.deps.maxAlarmAgeMs },
+        'alarm transition too old to escalate; recorded only',
       );
       return;
     }

@@ -320,6 +320,16 @@ describe('delivery: retries, dead letters, SSRF guard, duplicates', () => {
     expect((await dispatcher.state.get(raise.alarmId))?.lastSeq).toBe(raise.seq);
   });
 
+  it('records but does not escalate an alarm replayed from long ago (new consumer group at the topic start)', async () => {
+    const old = raiseEvent(E3, 3, { emittedAt: Date.now() - 2 * 86_400_000 });
+    await send(old);
+    await waitFor(async () => (await dispatcher.state.get(old.alarmId))?.lastSeq === old.seq, {
+      message: 'old raise handled',
+    });
+    await waitIdle();
+    expect(receiver.for('ent-e3', old.alarmId)).toEqual([]);
+  });
+
   it('dead-letters a record that is not an alarm transition, with the reason, and keeps going', async () => {
     await producer.raw.send({
       topic: topicName('alarms', topics.prefix),
