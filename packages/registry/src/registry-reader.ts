@@ -6,6 +6,9 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { registryErrors } from './registry-errors';
 import { RegistryStore } from './registry-store';
 
+/** How long start() keeps retrying while the registry topic's partitions have no leader yet. */
+const FETCH_OFFSETS_DEADLINE_MS = 60_000;
+
 export interface RegistryReaderOptions {
   kafka: Kafka;
   /** Topic prefix of the deployment or test ('' in production). */
@@ -50,19 +53,10 @@ export class RegistryReader {
 
   async start(): Promise<void> {
     if (this.#consumer) throw registryErrors.YJ_ERR_REGISTRY_READER_STATE('registry reader already started');
-    const admin = this.#kafka.admin();
-    await admin.connect();
-    let targets: Map<number, bigint>;
-    try {
-      const offsets = await admin.fetchTopicOffsets(this.#topic);
-      targets = new Map(
-        offsets
-          .filter((o) => BigInt(o.high) > BigInt(o.low))
-          .map((o) => [o.partition, BigInt(o.high)] as const),
-      );
-    } finally {
-      await admin.disconnect();
-    }
+    const offsets = await this.#fetchHighWatermarks();
+    const targets = new Map(
+      offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)] as const),
+    );
     const pending = new Set(targets.keys());
     let caughtUp!: () => void;
     const initialLoad = new Promise<void>((resolve) => {
@@ -102,6 +96,30 @@ export class RegistryReader {
     });
     markIfDone();
     await initialLoad;
+  }
+
+  /**
+   * High watermarks of the registry topic. Right after the topic was created the broker may not
+   * have elected its leader yet (NOT_LEADER_FOR_PARTITION), so this retries with backoff until
+   * `FETCH_OFFSETS_DEADLINE_MS` instead of failing the service's start.
+   */
+  async #fetchHighWatermarks(): Promise<Array<{ partition: number; high: string; low: string }>> {
+    const deadline = Date.now() + FETCH_OFFSETS_DEADLINE_MS;
+    const admin = this.#kafka.admin();
+    await admin.connect();
+    try {
+      for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 2000)) {
+        try {
+          return await admin.fetchTopicOffsets(this.#topic);
+        } catch (err) {
+          if (Date.now() + delayMs > deadline) throw err;
+          this.#log.warn({ err, retryInMs: delayMs }, 'registry offsets not available yet, retrying');
+          await new Promise((r) => setTimeout(r, delayMs));
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   #apply(keyBuf: Buffer | null, value: Buffer | null, offset: string): void {
