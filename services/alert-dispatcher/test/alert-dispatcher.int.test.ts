@@ -349,6 +349,36 @@ describe('delivery: retries, dead letters, SSRF guard, duplicates', () => {
 });
 
 describe('subscriber rate limit', () => {
+  it('spaces deliveries to a slow subscriber without spending attempts', async () => {
+    const raises = [raiseEvent(E3, 3), raiseEvent(E3, 3), raiseEvent(E3, 3)];
+    await producer.send(
+      'alarms',
+      raises.map((r) => ({ key: E3, value: r })),
+    );
+    const ids = new Set(raises.map((r) => r.alarmId));
+    const got = await waitFor(
+      () => {
+        const r = receiver.for('slow-e3').filter((x) => ids.has(payload(x).alarm.alarmId));
+        return r.length === 3 && r;
+      },
+      { timeoutMs: 20_000, message: 'three deliveries to the rate-limited subscriber' },
+    );
+    const times = got.map((r) => r.receivedAt).sort((a, b) => a - b);
+    // 1 token per second, burst 1: the third request cannot come before two refills.
+    expect((times[2] ?? 0) - (times[0] ?? 0)).toBeGreaterThanOrEqual(1900);
+    const recs = await waitFor(() => {
+      const d = deliveries
+        .json<DeliveryRecord>()
+        .filter((x) => x.subscriptionId === 'slow-e3' && ids.has(x.alarmId));
+      return d.length === 3 && d;
+    });
+    expect(recs.map((d) => [d.status, d.attempt])).toEqual([
+      ['delivered', 1],
+      ['delivered', 1],
+      ['delivered', 1],
+    ]);
+  });
+
   it('hands out burst tokens, then says how long to wait', async () => {
     const redis = new Redis(serviceEnv().redisUrl);
     try {

@@ -19,13 +19,20 @@ const enterprise = (id: string, county: string, code: 'A' | 'B' | 'C', rank: num
   connectionRequiredBy: '2025-12-31',
 });
 
-const sub = (base: string, id: string, level: string, code: string, url = `${base}/hook/${id}`) => ({
+const sub = (
+  base: string,
+  id: string,
+  level: string,
+  code: string,
+  url = `${base}/hook/${id}`,
+  ratePerSecond = 50,
+) => ({
   id,
   name: id,
   scope: { level, code },
   url,
   secret: SECRET,
-  ratePerSecond: 50,
+  ratePerSecond,
 });
 
 export function testRegistry(
@@ -83,6 +90,8 @@ export function testRegistry(
       sub(receiverUrl, 'flaky-e2', 'enterprise', E2),
       sub(receiverUrl, 'down-e2', 'enterprise', E2, deadUrl),
       sub(receiverUrl, 'ent-e3', 'enterprise', E3),
+      // One request per second at most (token bucket, burst 1).
+      sub(receiverUrl, 'slow-e3', 'enterprise', E3, `${receiverUrl}/hook/slow-e3`, 1),
       // Private address not in the allowance (only 127.0.0.0/8 is): the SSRF guard refuses it.
       sub(receiverUrl, 'private-e3', 'enterprise', E3, 'http://10.255.255.1:8080/hook'),
     ],
