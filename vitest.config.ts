@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: [...sources.map((s) => `${s}/*/test/**/*.test.ts`), 'bench/test/**/*.test.ts'],
+          include: [...sources.map((s) => `${s}/*/test/**/*.test.ts`), 'bench/test/**/*.test.ts', 'test/unit/**/*.test.ts'],
           exclude: ['**/*.int.test.ts', '**/*.fault.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
           testTimeout: 10_000,
         },
