@@ -48,7 +48,7 @@ export function advanceSlot(
   } else {
     slot.pendingSince = NO_TIME;
     slot.deSince = NO_TIME;
-    if (rec !== null && rec.active) {
+    if (rec?.active) {
       if (slot.offSince === NO_TIME) slot.offSince = ts;
       if (ts - slot.offSince >= rule.offDelayMs) deactivate(slot, rec, ts, em);
     }
@@ -106,7 +106,8 @@ function activate(slot: SlotState, ts: number, label: string, rule: SlotRule, em
   let rec = slot.alarm;
   let isNew = false;
   if (rec === null) {
-    const id = `${em.ctx.enterpriseId}:${label}:${rule.id}:${start}`;
+    // join builds one flat string (a template literal would keep a tree of cons strings alive).
+    const id = [em.ctx.enterpriseId, label, rule.id, start].join(':');
     const known = em.state.alarms.get(id);
     if (known) {
       // The same episode replayed: continue its record, never a second alarm with this id.

@@ -61,19 +61,8 @@ export class SlotState {
   act1 = NO_TIME;
   act2 = NO_TIME;
   chattering = false;
-  /** Rate/trend window memory, only for rules with a window. */
-  win: WindowState | null = null;
-}
-
-/** A bounded sample ring: rate (ts, value) pairs or trend (bucket start, bucket mean) pairs. */
-export class WindowState {
-  head = 0;
-  len = 0;
-  /** Trend: the bucket being filled. */
-  curStart = NO_TIME;
-  curSum = 0;
-  curCount = 0;
-  constructor(readonly buf: Float64Array) {}
+  /** Rate/trend window memory (header + ring, see window-rules.ts), only for rules with a window. */
+  win: number[] | null = null;
 }
 
 /** Per-point state: last reading, frozen-value tracking, vote bits and one slot per rule. */

@@ -94,7 +94,7 @@ function touchGateway(state: EnterpriseState, batch: BatchInput, em: TransitionE
     state.gateways.set(batch.gatewayId, gs);
   }
   if (batch.receivedAt > gs.lastReceivedAt) gs.lastReceivedAt = batch.receivedAt;
-  if (gs.slot.alarm !== null && gs.slot.alarm.active) {
+  if (gs.slot.alarm?.active) {
     advanceSlot(
       gs.slot,
       0,

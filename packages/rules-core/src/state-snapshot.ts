@@ -6,7 +6,6 @@ import {
   type GroupState,
   PointState,
   SlotState,
-  WindowState,
 } from './engine-state';
 
 /**
@@ -27,7 +26,7 @@ export interface StateSnapshot {
 type Num = number | null;
 /** [code, lastTs, lastValue, lastQuality, lastReceivedAt, sameCount, sameSince, voteBits, ruleIds, slots] */
 export type SnapshotPoint = [string, Num, Num, number, Num, number, Num, number, string[], SnapshotSlot[]];
-/** [cond, level, pendingSince, offSince, deSince, value, limit, alarmId, act0, act1, act2, chattering, buf, head, len, curStart, curSum, curCount] */
+/** [cond, level, pendingSince, offSince, deSince, value, limit, alarmId, act0, act1, act2, chattering, window] */
 export type SnapshotSlot = [
   number,
   number,
@@ -42,11 +41,6 @@ export type SnapshotSlot = [
   Num,
   boolean,
   Num[] | null,
-  number,
-  number,
-  Num,
-  Num,
-  number,
 ];
 
 const num = (x: number): Num => (Number.isFinite(x) ? x : null);
@@ -66,12 +60,7 @@ function slotOut(s: SlotState): SnapshotSlot {
     num(s.act1),
     num(s.act2),
     s.chattering,
-    s.win ? Array.from(s.win.buf, num) : null,
-    s.win ? s.win.head : 0,
-    s.win ? s.win.len : 0,
-    s.win ? num(s.win.curStart) : null,
-    s.win ? num(s.win.curSum) : null,
-    s.win ? s.win.curCount : 0,
+    s.win ? s.win.map(num) : null,
   ];
 }
 
@@ -89,15 +78,7 @@ function slotIn(a: SnapshotSlot, alarms: Map<string, AlarmRecord>): SlotState {
   s.act1 = back(a[9], -1);
   s.act2 = back(a[10], -1);
   s.chattering = a[11];
-  if (a[12] !== null) {
-    const w = new WindowState(Float64Array.from(a[12], (x) => back(x)));
-    w.head = a[13];
-    w.len = a[14];
-    w.curStart = back(a[15], -1);
-    w.curSum = back(a[16], 0);
-    w.curCount = a[17];
-    s.win = w;
-  }
+  s.win = a[12] === null ? null : a[12].map((x) => back(x));
   return s;
 }
 

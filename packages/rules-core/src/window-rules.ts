@@ -1,34 +1,69 @@
 import type { CompiledRule } from './compiled-rule';
-import { type SlotState, WindowState } from './engine-state';
+import type { SlotState } from './engine-state';
 
 /**
- * Rate of change: a ring of (ts, value) samples decimated to one per `stepMs`, so the window's
- * memory is bounded (RATE_CAPACITY pairs) whatever the sampling rate. Returns units per minute
- * between the oldest sample still inside the window and this reading, NaN without a reference.
+ * Window memory of one slot: a plain double array (smaller than a typed array for windows this
+ * short: no ArrayBuffer/backing-store objects) holding a 5-number header and a ring of pairs:
+ * rate windows (ts, value), trend windows (bucket start, bucket mean).
+ */
+const HEAD = 0;
+const LEN = 1;
+const CUR_START = 2;
+const CUR_SUM = 3;
+const CUR_COUNT = 4;
+const DATA = 5;
+
+function windowOf(slot: SlotState, cap: number): number[] {
+  let w = slot.win;
+  if (w === null || w.length !== DATA + cap * 2) {
+    w = new Array<number>(DATA + cap * 2).fill(0.5); // doubles from the start: PACKED_DOUBLE_ELEMENTS
+    w[HEAD] = 0;
+    w[LEN] = 0;
+    w[CUR_START] = -1;
+    w[CUR_SUM] = 0;
+    w[CUR_COUNT] = 0;
+    slot.win = w;
+  }
+  return w;
+}
+
+/** Ring index without `%` on doubles (Float64Mod is a slow call): header values are small ints. */
+function ring(head: number, i: number, cap: number): number {
+  const k = head + i;
+  return DATA + (k >= cap ? k - cap : k) * 2;
+}
+
+function push(w: number[], cap: number, a: number, b: number): void {
+  const head = w[HEAD]! | 0;
+  const len = w[LEN]! | 0;
+  const at = ring(head, len, cap);
+  w[at] = a;
+  w[at + 1] = b;
+  if (len < cap) w[LEN] = len + 1;
+  else w[HEAD] = head + 1 === cap ? 0 : head + 1;
+}
+
+/**
+ * Rate of change: samples decimated to one per `stepMs`, so memory is bounded (RATE_CAPACITY
+ * pairs) whatever the sampling rate. Returns units per minute between the oldest sample still
+ * inside the window and this reading, NaN without a reference.
  */
 export function ratePerMin(slot: SlotState, rule: CompiledRule, ts: number, v: number): number {
   const cap = rule.capacity;
   const w = windowOf(slot, cap);
-  const buf = w.buf;
-  // Find the oldest retained sample inside the window (ring order: head is the oldest).
+  const head = w[HEAD]! | 0;
+  const len = w[LEN]! | 0;
   let rate = Number.NaN;
   const from = ts - rule.windowMs;
-  for (let i = 0; i < w.len; i++) {
-    const at = ((w.head + i) % cap) * 2;
-    const t0 = buf[at]!;
+  for (let i = 0; i < len; i++) {
+    const at = ring(head, i, cap);
+    const t0 = w[at]!;
     if (t0 >= from && t0 < ts) {
-      rate = ((v - buf[at + 1]!) * 60_000) / (ts - t0);
+      rate = ((v - w[at + 1]!) * 60_000) / (ts - t0);
       break;
     }
   }
-  const newest = w.len === 0 ? -1 : ((w.head + w.len - 1) % cap) * 2;
-  if (newest < 0 || ts - buf[newest]! >= rule.stepMs) {
-    const at = ((w.head + w.len) % cap) * 2;
-    buf[at] = ts;
-    buf[at + 1] = v;
-    if (w.len < cap) w.len++;
-    else w.head = (w.head + 1) % cap;
-  }
+  if (len === 0 || ts - w[ring(head, len - 1, cap)]! >= rule.stepMs) push(w, cap, ts, v);
   return rate;
 }
 
@@ -39,49 +74,43 @@ export function rateCondition(rule: CompiledRule, rate: number): number {
 
 /**
  * Trend: readings are averaged into `maxSamples` buckets of windowMs / maxSamples; completed
- * bucket (start, mean) pairs live in a ring. Mean and least-squares slope (per minute) are taken
- * over the buckets inside the window plus the bucket being filled. Returns 0/1; the figure that
- * crossed (mean or slope) and its bound are left in `trendFigure` (reused, no allocation).
+ * buckets live in the ring. Mean and least-squares slope (per minute) are taken over the buckets
+ * inside the window plus the bucket being filled. Returns 0/1; the figure that crossed (mean or
+ * slope) and its bound are left in `trendFigure` (reused, no allocation).
  */
 export function trendCondition(slot: SlotState, rule: CompiledRule, ts: number, v: number): number {
   const cap = rule.capacity;
   const w = windowOf(slot, cap);
-  const buf = w.buf;
-  if (w.curStart === -1 || ts >= w.curStart + rule.stepMs) {
-    if (w.curCount > 0) {
-      const at = ((w.head + w.len) % cap) * 2;
-      buf[at] = w.curStart;
-      buf[at + 1] = w.curSum / w.curCount;
-      if (w.len < cap) w.len++;
-      else w.head = (w.head + 1) % cap;
-    }
-    w.curStart = ts;
-    w.curSum = 0;
-    w.curCount = 0;
+  if (w[CUR_START] === -1 || ts >= w[CUR_START]! + rule.stepMs) {
+    if (w[CUR_COUNT]! > 0) push(w, cap, w[CUR_START]!, w[CUR_SUM]! / w[CUR_COUNT]!);
+    w[CUR_START] = ts;
+    w[CUR_SUM] = 0;
+    w[CUR_COUNT] = 0;
   }
-  w.curSum += v;
-  w.curCount++;
-  // Sums over buckets inside the window, x in minutes relative to ts.
+  w[CUR_SUM] = w[CUR_SUM]! + v;
+  w[CUR_COUNT] = w[CUR_COUNT]! + 1;
   const from = ts - rule.windowMs;
+  const head = w[HEAD]! | 0;
+  const len = w[LEN]! | 0;
   let n = 0;
   let sx = 0;
   let sy = 0;
   let sxy = 0;
   let sxx = 0;
-  for (let i = 0; i < w.len; i++) {
-    const at = ((w.head + i) % cap) * 2;
-    const t0 = buf[at]!;
+  for (let i = 0; i < len; i++) {
+    const at = ring(head, i, cap);
+    const t0 = w[at]!;
     if (t0 < from) continue;
     const x = (t0 - ts) / 60_000;
-    const y = buf[at + 1]!;
+    const y = w[at + 1]!;
     n++;
     sx += x;
     sy += y;
     sxy += x * y;
     sxx += x * x;
   }
-  const xc = (w.curStart - ts) / 60_000;
-  const yc = w.curSum / w.curCount;
+  const xc = (w[CUR_START]! - ts) / 60_000;
+  const yc = w[CUR_SUM]! / w[CUR_COUNT]!;
   n++;
   sx += xc;
   sy += yc;
@@ -107,13 +136,4 @@ function trendHit(value: number, limit: number): number {
   trendFigure.value = value;
   trendFigure.limit = limit;
   return 1;
-}
-
-function windowOf(slot: SlotState, cap: number): WindowState {
-  let w = slot.win;
-  if (w === null || w.buf.length !== cap * 2) {
-    w = new WindowState(new Float64Array(cap * 2));
-    slot.win = w;
-  }
-  return w;
 }

@@ -62,7 +62,7 @@ describe('trend', () => {
     const values = Array.from({ length: 40 }, (_, i) => (i < 20 ? 40 : 60));
     const out = feed(state, ctx, series('T-1', values, 5_000));
     expect(out.map(brief)).toEqual(['raise:active-unack:L3']);
-    expect(state.points.get('T-1')!.slots[0]!.win!.buf.length).toBe(12);
+    expect(state.points.get('T-1')!.slots[0]!.win!.length).toBe(5 + 12);
   });
   it('raises on a slope above the limit', () => {
     const tr = rule({
