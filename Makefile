@@ -33,10 +33,7 @@ lint: install
 
 ## test: every suite, against the real Kafka, QuestDB, Redis and Mosquitto started here
 test: install stack-up
-	@source deploy/local/env.sh && pnpm run typecheck && \
-	  pnpm exec vitest run --project unit --project integration && \
-	  pnpm exec vitest run --project fault && \
-	  pnpm exec vitest run --project e2e --passWithNoTests
+	@bash deploy/local/run-tests.sh
 
 test-unit: install
 	pnpm exec vitest run --project unit

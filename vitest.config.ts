@@ -17,7 +17,11 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: [...sources.map((s) => `${s}/*/test/**/*.test.ts`), 'bench/test/**/*.test.ts', 'test/unit/**/*.test.ts'],
+          include: [
+            ...sources.map((s) => `${s}/*/test/**/*.test.ts`),
+            'bench/test/**/*.test.ts',
+            'test/unit/**/*.test.ts',
+          ],
           exclude: ['**/*.int.test.ts', '**/*.fault.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
           testTimeout: 10_000,
         },
@@ -25,7 +29,10 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: [...sources.map((s) => `${s}/*/test/**/*.int.test.ts`), 'test/integration/**/*.int.test.ts'],
+          include: [
+            ...sources.map((s) => `${s}/*/test/**/*.int.test.ts`),
+            'test/integration/**/*.int.test.ts',
+          ],
           globalSetup: ['packages/testkit/src/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 120_000,

@@ -19,13 +19,13 @@ const clientId = Buffer.from('yujing-stack-ready');
 // Body (Metadata v6): topics ARRAY (INT32 count; 0 = no topics), allow_auto_topic_creation BOOLEAN.
 const body = Buffer.alloc(2 + 2 + 4 + 2 + clientId.length + 4 + 1);
 let o = 0;
-o = body.writeInt16BE(3, o);             // Metadata
-o = body.writeInt16BE(6, o);             // version 6
+o = body.writeInt16BE(3, o); // Metadata
+o = body.writeInt16BE(6, o); // version 6
 o = body.writeInt32BE(correlationId, o);
 o = body.writeInt16BE(clientId.length, o);
 o += clientId.copy(body, o);
-o = body.writeInt32BE(0, o);             // no topics: we only want the broker list
-body.writeInt8(0, o);                    // allow_auto_topic_creation = false
+o = body.writeInt32BE(0, o); // no topics: we only want the broker list
+body.writeInt8(0, o); // allow_auto_topic_creation = false
 const frame = Buffer.concat([Buffer.alloc(4), body]);
 frame.writeInt32BE(body.length, 0);
 
@@ -34,16 +34,24 @@ function parse(buf) {
   // brokers ARRAY[node_id INT32, host STRING, port INT32, rack NULLABLE_STRING],
   // cluster_id NULLABLE_STRING, controller_id INT32, topics ARRAY[...] (ignored).
   let p = 0;
-  const int32 = () => { const v = buf.readInt32BE(p); p += 4; return v; };
+  const int32 = () => {
+    const v = buf.readInt32BE(p);
+    p += 4;
+    return v;
+  };
   const str = () => {
-    const n = buf.readInt16BE(p); p += 2;
+    const n = buf.readInt16BE(p);
+    p += 2;
     if (n < 0) return null;
-    const s = buf.toString('utf8', p, p + n); p += n; return s;
+    const s = buf.toString('utf8', p, p + n);
+    p += n;
+    return s;
   };
   if (int32() !== correlationId) throw new Error('correlation id mismatch');
   int32(); // throttle_time_ms
   const brokers = [];
-  for (let n = int32(); n > 0; n--) brokers.push({ nodeId: int32(), host: str(), port: int32(), rack: str() });
+  for (let n = int32(); n > 0; n--)
+    brokers.push({ nodeId: int32(), host: str(), port: int32(), rack: str() });
   const clusterId = str();
   const controllerId = int32();
   return { brokers, clusterId, controllerId };
@@ -55,7 +63,10 @@ function fail(msg) {
 }
 
 const socket = net.connect({ host, port });
-socket.setTimeout(3000, () => { socket.destroy(); fail('timeout waiting for a Metadata response'); });
+socket.setTimeout(3000, () => {
+  socket.destroy();
+  fail('timeout waiting for a Metadata response');
+});
 socket.on('error', (e) => fail(e.code || e.message));
 socket.on('connect', () => socket.write(frame));
 

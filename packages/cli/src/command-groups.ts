@@ -8,4 +8,9 @@ import { registryCommands } from './registry-commands';
  * Every command group of the `yujing` CLI. To add one, write a file exporting a CliCommandGroup
  * and add it here: nothing else changes.
  */
-export const COMMAND_GROUPS: readonly CliCommandGroup[] = [registryCommands, brokerAuthCommands, tokenCommands, watchCommands];
+export const COMMAND_GROUPS: readonly CliCommandGroup[] = [
+  registryCommands,
+  brokerAuthCommands,
+  tokenCommands,
+  watchCommands,
+];

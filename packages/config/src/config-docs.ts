@@ -19,7 +19,11 @@ export function describeConfig(schema: z.ZodObject): ConfigVariableDoc[] {
     let required = true;
     let cur: z.ZodType = f;
     for (let i = 0; i < 5; i++) {
-      const d = (cur as { _zod: { def: { type: string; defaultValue?: unknown; innerType?: z.ZodType; in?: z.ZodType } } })._zod.def;
+      const d = (
+        cur as {
+          _zod: { def: { type: string; defaultValue?: unknown; innerType?: z.ZodType; in?: z.ZodType } };
+        }
+      )._zod.def;
       if (d.type === 'default') {
         required = false;
         const v = typeof d.defaultValue === 'function' ? (d.defaultValue as () => unknown)() : d.defaultValue;

@@ -35,13 +35,20 @@ export const portVar = () => intVar(0, 65535);
 
 /** "true/false/1/0/yes/no/on/off" as a boolean. */
 export const boolVar = () =>
-  z.enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off']).transform((v) => ['true', '1', 'yes', 'on'].includes(v));
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'])
+    .transform((v) => ['true', '1', 'yes', 'on'].includes(v));
 
 /** A comma separated list of non-empty strings. */
 export const listVar = () =>
   z
     .string()
-    .transform((v) => v.split(',').map((s) => s.trim()).filter((s) => s.length > 0))
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0),
+    )
     .pipe(z.array(z.string()).min(1));
 
 /** A URL variable. */

@@ -1,6 +1,5 @@
-export { loadConfig, loadConfigOrExit, formatConfigIssues, type EnvSource } from './load-config';
+export { type ConfigVariableDoc, describeConfig } from './config-docs';
 export {
-  Secret,
   boolVar,
   durationMs,
   intVar,
@@ -8,7 +7,8 @@ export {
   logLevelVar,
   parseDurationMs,
   portVar,
+  Secret,
   secretVar,
   urlVar,
 } from './env-types';
-export { describeConfig, type ConfigVariableDoc } from './config-docs';
+export { type EnvSource, formatConfigIssues, loadConfig, loadConfigOrExit } from './load-config';

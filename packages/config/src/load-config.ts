@@ -16,7 +16,10 @@ export function formatConfigIssues(issues: ReadonlyArray<z.core.$ZodIssue>): str
  * strings count as unset so `FOO=` falls back to the default. The result is deeply frozen.
  * Throws YJ_ERR_CONFIG_INVALID listing every problem with the variable name.
  */
-export function loadConfig<S extends z.ZodType>(schema: S, env: EnvSource = process.env): Readonly<z.output<S>> {
+export function loadConfig<S extends z.ZodType>(
+  schema: S,
+  env: EnvSource = process.env,
+): Readonly<z.output<S>> {
   const cleaned: Record<string, string> = {};
   for (const [k, v] of Object.entries(env)) if (v !== undefined && v !== '') cleaned[k] = v;
   const result = schema.safeParse(cleaned);

@@ -2,7 +2,16 @@ import { inspect } from 'node:util';
 import { YujingError } from '@yujing/errors';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { boolVar, describeConfig, durationMs, listVar, loadConfig, parseDurationMs, portVar, secretVar } from '../src/index';
+import {
+  boolVar,
+  describeConfig,
+  durationMs,
+  listVar,
+  loadConfig,
+  parseDurationMs,
+  portVar,
+  secretVar,
+} from '../src/index';
 
 const schema = z.object({
   PORT: portVar().default(8080).describe('HTTP port'),
@@ -14,7 +23,12 @@ const schema = z.object({
 
 describe('loadConfig', () => {
   it('parses, applies defaults, treats empty strings as unset and freezes', () => {
-    const cfg = loadConfig(schema, { KAFKA_BROKERS: 'a:1, b:2', FLUSH_INTERVAL_MS: '2s', PORT: '', TOKEN_SECRET: 'abcdefgh' });
+    const cfg = loadConfig(schema, {
+      KAFKA_BROKERS: 'a:1, b:2',
+      FLUSH_INTERVAL_MS: '2s',
+      PORT: '',
+      TOKEN_SECRET: 'abcdefgh',
+    });
     expect(cfg.PORT).toBe(8080);
     expect(cfg.FLUSH_INTERVAL_MS).toBe(2000);
     expect(cfg.KAFKA_BROKERS).toEqual(['a:1', 'b:2']);
@@ -33,7 +47,8 @@ describe('loadConfig', () => {
     }
     expect(err).toBeInstanceOf(YujingError);
     const msg = (err as Error).message;
-    for (const v of ['PORT', 'FLUSH_INTERVAL_MS', 'KAFKA_BROKERS', 'TOKEN_SECRET']) expect(msg).toContain(`${v}:`);
+    for (const v of ['PORT', 'FLUSH_INTERVAL_MS', 'KAFKA_BROKERS', 'TOKEN_SECRET'])
+      expect(msg).toContain(`${v}:`);
     expect((err as YujingError).code).toBe('YJ_ERR_CONFIG_INVALID');
   });
 
@@ -62,7 +77,12 @@ describe('parseDurationMs', () => {
 describe('describeConfig', () => {
   it('lists variables with descriptions and defaults', () => {
     const rows = describeConfig(schema);
-    expect(rows.find((r) => r.name === 'PORT')).toEqual({ name: 'PORT', description: 'HTTP port', required: false, default: '8080' });
+    expect(rows.find((r) => r.name === 'PORT')).toEqual({
+      name: 'PORT',
+      description: 'HTTP port',
+      required: false,
+      default: '8080',
+    });
     expect(rows.find((r) => r.name === 'KAFKA_BROKERS')?.required).toBe(true);
   });
 });

@@ -36,7 +36,13 @@ export function defineErrors<const T extends Record<string, ErrorDefinition>>(
     }
     registered.set(code, { area, definition });
     const factory = ((message?: string, opts?: YujingErrorOptions) =>
-      new YujingError(code, message ?? definition.message, definition.statusCode, definition.retryable, opts)) as ErrorFactory;
+      new YujingError(
+        code,
+        message ?? definition.message,
+        definition.statusCode,
+        definition.retryable,
+        opts,
+      )) as ErrorFactory;
     Object.defineProperties(factory, {
       code: { value: code },
       definition: { value: Object.freeze({ ...definition }) },

@@ -1,3 +1,3 @@
-export { YujingError, isYujingError, type YujingErrorOptions } from './yujing-error';
-export { defineErrors, registeredErrors, type ErrorDefinition, type ErrorFactory } from './error-registry';
 export { commonErrors } from './common-errors';
+export { defineErrors, type ErrorDefinition, type ErrorFactory, registeredErrors } from './error-registry';
+export { isYujingError, YujingError, type YujingErrorOptions } from './yujing-error';

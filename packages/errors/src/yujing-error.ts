@@ -16,13 +16,22 @@ export class YujingError extends Error {
   readonly retryable: boolean;
   declare readonly context: Readonly<Record<string, unknown>>;
 
-  constructor(code: string, message: string, statusCode = 500, retryable = false, opts: YujingErrorOptions = {}) {
+  constructor(
+    code: string,
+    message: string,
+    statusCode = 500,
+    retryable = false,
+    opts: YujingErrorOptions = {},
+  ) {
     super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
     this.name = 'YujingError';
     this.code = code;
     this.statusCode = statusCode;
     this.retryable = retryable;
-    Object.defineProperty(this, 'context', { value: Object.freeze({ ...(opts.context ?? {}) }), enumerable: false });
+    Object.defineProperty(this, 'context', {
+      value: Object.freeze({ ...(opts.context ?? {}) }),
+      enumerable: false,
+    });
   }
 
   toJSON(): { code: string; message: string; statusCode: number; retryable: boolean } {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { YujingError, commonErrors, defineErrors, registeredErrors } from '../src/index';
+import { commonErrors, defineErrors, registeredErrors, YujingError } from '../src/index';
 
 describe('error registry', () => {
   it('creates errors carrying code, status, retryable and a non-enumerable context', () => {
@@ -17,7 +17,10 @@ describe('error registry', () => {
     expect(err.context).toEqual({ enterpriseId: 'e1' });
     expect(Object.keys(err)).not.toContain('context');
     expect(JSON.parse(JSON.stringify(err))).toEqual({
-      code: 'YJ_ERR_TESTA_BROKEN', message: 'broken', statusCode: 422, retryable: false,
+      code: 'YJ_ERR_TESTA_BROKEN',
+      message: 'broken',
+      statusCode: 422,
+      retryable: false,
     });
     expect(errs.YJ_ERR_TESTA_BROKEN.is(err)).toBe(true);
     expect(commonErrors.YJ_ERR_CONFIG_INVALID.is(err)).toBe(false);
@@ -31,9 +34,9 @@ describe('error registry', () => {
   });
 
   it('refuses codes that do not follow YJ_ERR_<AREA>_<WHAT>', () => {
-    expect(() => defineErrors('test-d', { BAD_CODE: { statusCode: 400, retryable: false, message: 'x' } })).toThrow(
-      /does not match/,
-    );
+    expect(() =>
+      defineErrors('test-d', { BAD_CODE: { statusCode: 400, retryable: false, message: 'x' } }),
+    ).toThrow(/does not match/);
   });
 
   it('lists registered codes uniquely and sorted', () => {

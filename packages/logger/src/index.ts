@@ -1,1 +1,1 @@
-export { createLogger, REDACT_PATHS, type CreateLoggerOptions, type Logger } from './create-logger';
+export { type CreateLoggerOptions, createLogger, type Logger, REDACT_PATHS } from './create-logger';

@@ -18,7 +18,12 @@ describe('createLogger', () => {
     const { lines, destination } = capture();
     const log = createLogger({ service: 'test-svc', destination });
     log.info({ enterpriseId: '140105001', point: 'CO-1' }, 'batch flushed');
-    expect(lines[0]).toMatchObject({ service: 'test-svc', level: 'info', enterpriseId: '140105001', msg: 'batch flushed' });
+    expect(lines[0]).toMatchObject({
+      service: 'test-svc',
+      level: 'info',
+      enterpriseId: '140105001',
+      msg: 'batch flushed',
+    });
     expect(typeof lines[0]?.time).toBe('string');
   });
 
@@ -26,7 +31,12 @@ describe('createLogger', () => {
     const { lines, destination } = capture();
     const log = createLogger({ service: 'test-svc', destination });
     log.info(
-      { password: 'p1', subscription: { secret: 's1' }, req: { headers: { authorization: 'Bearer t1' } }, token: 't2' },
+      {
+        password: 'p1',
+        subscription: { secret: 's1' },
+        req: { headers: { authorization: 'Bearer t1' } },
+        token: 't2',
+      },
       'with secrets',
     );
     const text = JSON.stringify(lines[0]);

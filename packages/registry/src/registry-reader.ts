@@ -55,7 +55,9 @@ export class RegistryReader {
     if (this.#consumer) throw registryErrors.YJ_ERR_REGISTRY_READER_STATE('registry reader already started');
     const offsets = await this.#fetchHighWatermarks();
     const targets = new Map(
-      offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => [o.partition, BigInt(o.high)] as const),
+      offsets
+        .filter((o) => BigInt(o.high) > BigInt(o.low))
+        .map((o) => [o.partition, BigInt(o.high)] as const),
     );
     const pending = new Set(targets.keys());
     let caughtUp!: () => void;

@@ -21,7 +21,9 @@ export interface GracefulShutdownOptions {
  */
 export async function runShutdown(opts: GracefulShutdownOptions): Promise<number> {
   let failed = false;
-  const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), opts.timeoutMs).unref());
+  const deadline = new Promise<'timeout'>((resolve) =>
+    setTimeout(() => resolve('timeout'), opts.timeoutMs).unref(),
+  );
   const sequence = (async () => {
     for (const step of opts.steps) {
       try {

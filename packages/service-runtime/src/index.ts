@@ -1,4 +1,9 @@
+export {
+  type GracefulShutdownOptions,
+  installGracefulShutdown,
+  runShutdown,
+  type ShutdownStep,
+} from './graceful-shutdown';
 export { createMetricsRegistry } from './metrics-registry';
-export { registerOpsRoutes, type OpsRoutesOptions, type ReadinessCheck } from './ops-routes';
-export { startOpsServer, type OpsServerOptions } from './ops-server';
-export { installGracefulShutdown, runShutdown, type GracefulShutdownOptions, type ShutdownStep } from './graceful-shutdown';
+export { type OpsRoutesOptions, type ReadinessCheck, registerOpsRoutes } from './ops-routes';
+export { type OpsServerOptions, startOpsServer } from './ops-server';

@@ -1,4 +1,4 @@
-import { Registry, collectDefaultMetrics } from 'prom-client';
+import { collectDefaultMetrics, Registry } from 'prom-client';
 
 /** A Prometheus registry per service, with process metrics and a `service` label on everything. */
 export function createMetricsRegistry(service: string): Registry {

@@ -32,7 +32,9 @@ export function registerOpsRoutes(app: FastifyInstance, opts: OpsRoutesOptions):
     }
     const shuttingDown = opts.isShuttingDown?.() ?? false;
     const ready = !shuttingDown && Object.values(checks).every(Boolean);
-    return reply.code(ready ? 200 : 503).send({ status: ready ? 'ready' : 'not-ready', shuttingDown, checks });
+    return reply
+      .code(ready ? 200 : 503)
+      .send({ status: ready ? 'ready' : 'not-ready', shuttingDown, checks });
   });
   app.get('/metrics', HIDDEN, async (_req, reply) => {
     reply.header('content-type', opts.registry.contentType);

@@ -1,7 +1,7 @@
+import { createLogger } from '@yujing/logger';
 import Fastify from 'fastify';
 import { Counter } from 'prom-client';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from '@yujing/logger';
 import { createMetricsRegistry, registerOpsRoutes, runShutdown } from '../src/index';
 
 describe('ops routes', () => {
@@ -27,7 +27,15 @@ describe('ops routes', () => {
     const registry = createMetricsRegistry('svc-test2');
     const app = Fastify();
     let down = false;
-    registerOpsRoutes(app, { registry, readiness: { boom: () => { throw new Error('x'); } }, isShuttingDown: () => down });
+    registerOpsRoutes(app, {
+      registry,
+      readiness: {
+        boom: () => {
+          throw new Error('x');
+        },
+      },
+      isShuttingDown: () => down,
+    });
     expect((await app.inject('/readyz')).json().checks.boom).toBe(false);
     down = true;
     expect((await app.inject('/readyz')).json().shuttingDown).toBe(true);
@@ -45,7 +53,13 @@ describe('runShutdown', () => {
       exit: false,
       steps: [
         { name: 'a', run: () => void order.push('a') },
-        { name: 'b', run: () => { order.push('b'); throw new Error('b failed'); } },
+        {
+          name: 'b',
+          run: () => {
+            order.push('b');
+            throw new Error('b failed');
+          },
+        },
         { name: 'c', run: async () => void order.push('c') },
       ],
     });

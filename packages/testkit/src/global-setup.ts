@@ -43,7 +43,9 @@ async function assertReachable(s: ServiceEnv): Promise<void> {
     }),
   );
   if (down.length > 0) {
-    throw new Error(`integration services not reachable: ${down.join(', ')}. Start them with: bash deploy/local/stack.sh up`);
+    throw new Error(
+      `integration services not reachable: ${down.join(', ')}. Start them with: bash deploy/local/stack.sh up`,
+    );
   }
 }
 

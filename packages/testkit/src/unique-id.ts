@@ -5,6 +5,11 @@ import { randomBytes } from 'node:crypto';
  * topic names, consumer groups, BullMQ queue names and QuestDB table names (dashes replaced).
  */
 export function uniqueId(label: string): string {
-  const clean = label.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '').slice(0, 24) || 't';
+  const clean =
+    label
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-|-$/g, '')
+      .slice(0, 24) || 't';
   return `${clean}-${randomBytes(4).toString('hex')}`;
 }
