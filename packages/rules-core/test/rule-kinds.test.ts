@@ -62,7 +62,7 @@ describe('trend', () => {
     const values = Array.from({ length: 40 }, (_, i) => (i < 20 ? 40 : 60));
     const out = feed(state, ctx, series('T-1', values, 5_000));
     expect(out.map(brief)).toEqual(['raise:active-unack:L3']);
-    expect(state.points.get('T-1')!.slots[0]!.win!.length).toBe(5 + 12);
+    expect(state.points.get('T-1')!.slots[0]!.win!.length).toBe(12 + 12);
   });
   it('raises on a slope above the limit', () => {
     const tr = rule({
@@ -79,6 +79,25 @@ describe('trend', () => {
     expect(flat).toEqual([]);
     const rising = feed(state, ctx, series('T-1', [53, 56, 59, 62], 10_000, T0 + 60_000));
     expect(rising.map(brief)).toEqual(['raise:active-unack:L3']);
+  });
+
+  it('keeps the slope exact over many windows (running sums are re-based, no drift)', () => {
+    const rule = (id: string, slope: number) =>
+      ({
+        id,
+        enabled: true,
+        type: 'trend',
+        windowMs: 60_000,
+        maxSamples: 30,
+        slopeAbovePerMin: slope,
+        level: 3,
+      }) as const;
+    const { state, ctx } = fresh([coPoint('T-1', [rule('under', 5.9), rule('over', 6.1)])]);
+    // 6 units per minute, one reading per second, for 40 minutes (40 windows, several re-bases).
+    const values = Array.from({ length: 2_400 }, (_, i) => 100 + (6 * i) / 60);
+    const out = feed(state, ctx, series('T-1', values, 1_000));
+    expect(out.map((t) => `${t.rule}:${t.transition}`)).toEqual(['under:raise']);
+    expect(state.points.get('T-1')!.slots[0]!.alarm!.active).toBe(true);
   });
 });
 
