@@ -118,8 +118,7 @@ export class GatewaySimulation {
     this.#mode = mode;
 
     for (const run of scenarios) {
-      for (const shot of run.takeOneShots(nowMs)) {
-        if (`${shot.enterpriseId}:${shot.gatewayId}` !== this.key) continue;
+      for (const shot of run.takeOneShots(nowMs, this.key)) {
         if (shot.type === 'malformed') {
           const point = this.#points[0]?.spec.code ?? 'P';
           for (const variant of shot.variants)

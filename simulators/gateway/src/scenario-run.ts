@@ -103,11 +103,11 @@ export class ScenarioRun {
     return mode;
   }
 
-  /** One-shot actions due by `nowMs` and not yet returned. */
-  takeOneShots(nowMs: number): OneShot[] {
+  /** One-shot actions of `gatewayKey` (`enterpriseId:gatewayId`) due by `nowMs` and not yet returned. */
+  takeOneShots(nowMs: number, gatewayKey: string): OneShot[] {
     const due: OneShot[] = [];
     for (const s of this.#steps) {
-      if (nowMs < s.startMs || this.#shotsTaken.has(s.index)) continue;
+      if (nowMs < s.startMs || s.gatewayKey !== gatewayKey || this.#shotsTaken.has(s.index)) continue;
       const [enterpriseId, gatewayId] = splitKey(s.gatewayKey);
       if (s.step.do === 'malformed') {
         due.push({ type: 'malformed', enterpriseId, gatewayId, variants: [...s.step.variants] });

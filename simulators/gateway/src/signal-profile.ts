@@ -8,7 +8,9 @@ import type { ProcessPhase } from './process-cycle';
  * the final value inside the point's own band, so the fleet is quiet unless a scenario acts:
  * physical effects that would cross a limit in a real plant (an empty launder between casts, no
  * differential pressure with the fan off) are scaled into the band, because the rule templates
- * do not gate on the process state. Rates stay below every rate-of-change rule.
+ * do not gate on the process state. Rates stay below every rate-of-change rule, even between two
+ * consecutive samples (rules-core measures from the oldest sample in its window, which right
+ * after start-up or a gap is the previous one).
  */
 export interface SignalProfile {
   /** Operating value: one number, or per phase with `steady` as the fallback. */
@@ -60,7 +62,7 @@ export const SIGNAL_PROFILES: Readonly<Record<PointKindId, SignalProfile>> = {
     3,
   ),
   'mould-water-flow': analog({ steady: 260, 'pre-cast': 300, casting: 380, end: 300 }, 2, 4, 100, 1),
-  'launder-metal-level': analog({ steady: 90, 'pre-cast': 95, casting: 130, end: 100 }, 0.4, 0.8, 20, 1),
+  'launder-metal-level': analog({ steady: 90, 'pre-cast': 95, casting: 130, end: 100 }, 0.1, 0.2, 10, 1),
   'casting-pit-water-level': analog({ steady: 5, casting: 5.6, end: 5.4 }, 0.01, 0.05, 0.5, 2),
   'cooling-water-temperature': analog({ steady: 22, casting: 28, end: 26 }, 0.1, 0.3, 1, 2),
   'emergency-water-pressure': analog(0.45, 0.004, 0.01, 0.1, 3),
@@ -70,9 +72,9 @@ export const SIGNAL_PROFILES: Readonly<Record<PointKindId, SignalProfile>> = {
   // dust collectors: the fan cycle moves temperature and differential pressure
   'hopper-temperature': analog(
     { steady: 38, running: 38, purging: 37, stopped: 34, starting: 35 },
-    0.1,
+    0.03,
+    0.05,
     0.3,
-    0.5,
     2,
   ),
   'collector-differential-pressure': analog(

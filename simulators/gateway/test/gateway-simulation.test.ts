@@ -188,6 +188,25 @@ expect: {}
     expect(fleet.gateways.map((g) => g.enterpriseId)).toContain(STEEL);
   });
 
+  it('hands one-shots (malformed, back-fill) to their own gateway in a fleet of several', () => {
+    const bad = parseScenario(
+      `
+id: m
+title: t
+enterprise: { industry: metal-dust, classification: [B] }
+targets: { p: { select: point, kind: hopper-temperature }, gw: { select: gateway, of: p } }
+steps: [{ at: 1s, target: gw, do: malformed, variants: [schema] }, { at: 1s, target: gw, do: backfill, ago: 1h, span: 10s }]
+expect: {}
+`,
+      '/s/m.yaml',
+    );
+    const sim = new FleetSimulation(fleet, { seed: 1, startMs: T0 });
+    sim.schedule(bad, T0);
+    const ticks = [0, 1000, 2000].flatMap((dt) => sim.tick(T0 + dt).gateways);
+    expect(ticks.filter((g) => g.malformed.length > 0).map((g) => g.enterpriseId)).toEqual([DUST]);
+    expect(ticks.filter((g) => g.backfilled).map((g) => g.enterpriseId)).toEqual([DUST]);
+  });
+
   it('reports a scenario it cannot place instead of failing the tick', () => {
     const sim = new FleetSimulation(fleet, {
       seed: 1,

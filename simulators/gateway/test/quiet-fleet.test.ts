@@ -59,6 +59,20 @@ describe.each(POINT_KINDS.map((d) => [d.kind, d] as const))('healthy %s', (kind,
       }
     }
   });
+
+  it.runIf(rateRules.length > 0)(
+    'stays below its rate rules even between consecutive samples (window after a gap)',
+    () => {
+      for (const rule of rateRules) {
+        if (rule.type !== 'rate-of-change') continue;
+        for (let i = 1; i < series.length; i++) {
+          const perMin = ((series[i]!.v - series[i - 1]!.v) * 60_000) / def.samplingPeriodMs;
+          if (rule.risePerMin !== undefined) expect(perMin).toBeLessThan(rule.risePerMin);
+          if (rule.dropPerMin !== undefined) expect(-perMin).toBeLessThan(rule.dropPerMin);
+        }
+      }
+    },
+  );
 });
 
 describe('collector cycle', () => {

@@ -64,11 +64,12 @@ describe('ScenarioRun', () => {
     expect(run.gatewayMode(gw, T0 + 49_999)).toBe('normal');
     expect(run.gatewayMode(gw, T0 + 50_000)).toBe('offline');
     expect(run.gatewayMode(gw, T0 + 60_000)).toBe('normal');
-    expect(run.takeOneShots(T0 + 69_000)).toEqual([]);
-    expect(run.takeOneShots(T0 + 70_000)).toEqual([
+    expect(run.takeOneShots(T0 + 69_000, gw)).toEqual([]);
+    expect(run.takeOneShots(T0 + 70_000, `${STEEL}:gw-other`)).toEqual([]);
+    expect(run.takeOneShots(T0 + 70_000, gw)).toEqual([
       { type: 'malformed', enterpriseId: STEEL, gatewayId: 'gw-01', variants: ['schema'] },
     ]);
-    expect(run.takeOneShots(T0 + 80_000)).toEqual([]);
+    expect(run.takeOneShots(T0 + 80_000, gw)).toEqual([]);
     expect(run.finished(T0 + 69_999)).toBe(false);
     expect(run.finished(T0 + 70_000)).toBe(true);
   });
