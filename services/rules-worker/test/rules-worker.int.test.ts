@@ -121,6 +121,28 @@ describe('rules-worker with the real Kafka', () => {
     });
   });
 
+  it('serves /readyz and Prometheus metrics with the readings and transitions counted', async () => {
+    const { startOpsServer } = await import('@yujing/service-runtime');
+    const ops = await startOpsServer({
+      host: '127.0.0.1',
+      port: 0,
+      registry: worker.metricsRegistry,
+      readiness: worker.readiness,
+    });
+    try {
+      const ready = await ops.inject({ method: 'GET', url: '/readyz' });
+      expect(ready.statusCode).toBe(200);
+      const text = (await ops.inject({ method: 'GET', url: '/metrics' })).body;
+      const readings = Number(/^yujing_rules_readings_total\{[^}]*\} (\d+)/m.exec(text)?.[1]);
+      expect(readings).toBeGreaterThanOrEqual(9);
+      expect(text).toMatch(
+        /yujing_rules_transitions_total\{[^}]*kind="threshold"[^}]*transition="raise"[^}]*level="3"/,
+      );
+    } finally {
+      await ops.close();
+    }
+  });
+
   it('dead-letters a record that is not a reading batch and keeps going', async () => {
     const dead = await new TopicCollector(topics.kafka, topicName('deadLetter', topics.prefix)).start();
     try {
