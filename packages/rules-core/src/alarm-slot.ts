@@ -1,15 +1,17 @@
-import type { AlarmKind } from '@yujing/schemas';
-import { type AlarmRecord, type EnterpriseState, isSilenced, NO_TIME, type SlotState } from './engine-state';
+import {
+  type AlarmRecord,
+  type EnterpriseState,
+  isSilenced,
+  NO_TIME,
+  type SlotRule,
+  type SlotState,
+} from './engine-state';
+
+export type { SlotRule } from './engine-state';
+
 import type { TransitionEmitter } from './transition-emitter';
 
 /** What a slot needs to know about its rule: identity and delays. */
-export interface SlotRule {
-  id: string;
-  kind: AlarmKind;
-  onDelayMs: number;
-  offDelayMs: number;
-}
-
 /**
  * Moves a slot given the condition observed at event time `ts`: on-delay before activation,
  * immediate escalation, held de-escalation, off-delay before return. `cond` 0 = condition absent.

@@ -1,6 +1,6 @@
 import type { AlarmLevel, Classification, EffectivePoint, Enterprise, Gateway } from '@yujing/schemas';
-import type { SlotRule } from './alarm-slot';
 import { type CompiledRule, compileRule, RULE } from './compiled-rule';
+import type { SlotRule } from './engine-state';
 import { DEFAULT_RULES_OPTIONS, type RulesOptions } from './rules-options';
 
 /** A point with its rules compiled, ready for the hot path. */

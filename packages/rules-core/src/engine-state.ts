@@ -3,6 +3,14 @@ import type { AlarmKind, AlarmState, LoopState } from '@yujing/schemas';
 /** Sentinel for "no time": every timestamp field uses -1 when unset (numbers keep shapes stable). */
 export const NO_TIME = -1;
 
+/** What the alarm slot needs to know of the rule driving it. */
+export interface SlotRule {
+  id: string;
+  kind: AlarmKind;
+  onDelayMs: number;
+  offDelayMs: number;
+}
+
 /** One alarm episode of one point/rule (or vote group, or gateway). */
 export interface AlarmRecord {
   id: string;
