@@ -14,7 +14,9 @@ await ensureTopics(kafka, {
   prefix: config.TOPIC_PREFIX,
   topics: ['registry', 'readings', 'gatewayEvents', 'deadLetter'],
 });
-const reader = await startRegistryReader();
+// The reader itself waits out a fresh registry topic's leader election (NOT_LEADER) at start.
+const reader = new RegistryReader({ kafka, prefix: config.TOPIC_PREFIX, logger });
+await reader.start();
 const service = await buildGatewayIngest({
   config,
   logger,
@@ -36,19 +38,3 @@ installGracefulShutdown({
 await service.start();
 await service.http.listen({ host: config.HTTP_HOST, port: config.HTTP_PORT });
 logger.info({ host: config.HTTP_HOST, port: config.HTTP_PORT }, 'HTTP ingest and ops routes listening');
-
-/** A just-created registry topic can answer NOT_LEADER for a moment: retry the initial load a few times. */
-async function startRegistryReader(): Promise<RegistryReader> {
-  for (let attempt = 1; ; attempt++) {
-    const candidate = new RegistryReader({ kafka, prefix: config.TOPIC_PREFIX, logger });
-    try {
-      await candidate.start();
-      return candidate;
-    } catch (err) {
-      await candidate.stop().catch(() => undefined);
-      if (attempt >= 10) throw err;
-      logger.warn({ err, attempt }, 'registry reader start failed; retrying');
-      await new Promise((r) => setTimeout(r, 500 * attempt));
-    }
-  }
-}

@@ -14,7 +14,9 @@ await ensureTopics(kafka, {
   prefix: config.TOPIC_PREFIX,
   topics: ['registry', 'telemetryInbound', 'readings', 'gatewayEvents', 'deadLetter'],
 });
-const reader = await startRegistryReader();
+// The reader itself waits out a fresh registry topic's leader election (NOT_LEADER) at start.
+const reader = new RegistryReader({ kafka, prefix: config.TOPIC_PREFIX, logger });
+await reader.start();
 const service = buildKafkaIngest({ config, logger, kafka, registry: reader.store });
 let stopping = false;
 const ops = await startOpsServer({
@@ -37,19 +39,3 @@ installGracefulShutdown({
 });
 
 await service.start();
-
-/** A just-created registry topic can answer NOT_LEADER for a moment: retry the initial load a few times. */
-async function startRegistryReader(): Promise<RegistryReader> {
-  for (let attempt = 1; ; attempt++) {
-    const candidate = new RegistryReader({ kafka, prefix: config.TOPIC_PREFIX, logger });
-    try {
-      await candidate.start();
-      return candidate;
-    } catch (err) {
-      await candidate.stop().catch(() => undefined);
-      if (attempt >= 10) throw err;
-      logger.warn({ err, attempt }, 'registry reader start failed; retrying');
-      await new Promise((r) => setTimeout(r, 500 * attempt));
-    }
-  }
-}
