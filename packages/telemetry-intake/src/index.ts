@@ -1,6 +1,7 @@
 export { DEAD_LETTER_RAW_LIMIT_BYTES, type DeadLetterFields, deadLetterOf } from './dead-letter-of';
 export { DeliveryAbandoned, deliverUntilAcked } from './deliver-until-acked';
 export { toEpochMs } from './epoch-time';
+export { GapSweeper, type GapSweeperOptions } from './gap-sweeper';
 export { statusEvent } from './gateway-status';
 export {
   GATEWAY_CHANNELS,

@@ -3,6 +3,7 @@ import type { Logger } from '@yujing/logger';
 import { createMetricsRegistry, registerOpsRoutes } from '@yujing/service-runtime';
 import {
   DEFAULT_INTAKE_LIMITS,
+  GapSweeper,
   type IntakeLimits,
   type IntakeRegistry,
   SequenceTracker,
@@ -89,31 +90,13 @@ export async function buildGatewayIngest(deps: GatewayIngestDeps): Promise<Gatew
     isStopping: () => stopping,
   });
 
-  // Gaps are confirmed by a sweep, not on arrival: reordering across connections is not a gap.
-  const sweepAbort = new AbortController();
-  let sweeping: Promise<void> | undefined;
-  const sweep = () => {
-    if (sweeping) return;
-    const reports = tracker.sweep(Date.now());
-    if (reports.length === 0) return;
-    for (const r of reports) {
-      metrics.seqGaps.inc(r.missing);
-      logger.warn(
-        { enterpriseId: r.enterpriseId, gatewayId: r.gatewayId, detail: r.event.detail },
-        'gateway sequence gap',
-      );
-    }
-    sweeping = pipeline
-      .publishEvents(
-        reports.map((r) => r.event),
-        sweepAbort.signal,
-      )
-      .catch((err) => logger.error({ err }, 'seq-gap events not published'))
-      .finally(() => {
-        sweeping = undefined;
-      });
-  };
-  let sweepTimer: NodeJS.Timeout | undefined;
+  const gapSweeper = new GapSweeper({
+    tracker,
+    publish: (events, signal) => pipeline.publishEvents(events, signal),
+    onMissing: (missing) => metrics.seqGaps.inc(missing),
+    logger,
+    gapGraceMs: config.GAP_GRACE,
+  });
 
   return {
     http,
@@ -123,15 +106,13 @@ export async function buildGatewayIngest(deps: GatewayIngestDeps): Promise<Gatew
     async start() {
       await producer.connect();
       await mqtt.start();
-      sweepTimer = setInterval(sweep, Math.max(250, Math.min(5_000, config.GAP_GRACE / 2)));
+      gapSweeper.start();
       logger.info({ topicPrefix: config.TOPIC_PREFIX, mqtt: config.MQTT_URL }, 'gateway-ingest started');
     },
     async stop() {
       stopping = true;
-      if (sweepTimer) clearInterval(sweepTimer);
       await mqtt.stop();
-      sweepAbort.abort('shutdown');
-      await sweeping;
+      await gapSweeper.stop();
       await producer.disconnect();
     },
   };

@@ -9,6 +9,7 @@ import type { Logger } from '@yujing/logger';
 import { createMetricsRegistry } from '@yujing/service-runtime';
 import {
   DEFAULT_INTAKE_LIMITS,
+  GapSweeper,
   type IntakeLimits,
   type IntakeRegistry,
   SequenceTracker,
@@ -62,30 +63,17 @@ export function buildKafkaIngest(deps: KafkaIngestDeps): KafkaIngest {
   });
   let consumer: BatchConsumer | undefined;
   let joined = false;
-  let sweepTimer: NodeJS.Timeout | undefined;
-  let sweeping: Promise<unknown> | undefined;
-
-  const sweep = () => {
-    if (sweeping) return;
-    const reports = tracker.sweep(Date.now());
-    if (reports.length === 0) return;
-    for (const r of reports) {
-      metrics.seqGaps.inc(r.missing);
-      logger.warn(
-        { enterpriseId: r.enterpriseId, gatewayId: r.gatewayId, detail: r.event.detail },
-        'gateway sequence gap',
-      );
-    }
-    sweeping = producer
-      .send(
+  const gapSweeper = new GapSweeper({
+    tracker,
+    publish: (events) =>
+      producer.send(
         'gatewayEvents',
-        reports.map((r) => ({ key: r.enterpriseId, value: r.event })),
-      )
-      .catch((err) => logger.error({ err }, 'seq-gap events not published'))
-      .finally(() => {
-        sweeping = undefined;
-      });
-  };
+        events.map((e) => ({ key: e.enterpriseId, value: e })),
+      ),
+    onMissing: (missing) => metrics.seqGaps.inc(missing),
+    logger,
+    gapGraceMs: config.GAP_GRACE,
+  });
 
   return {
     metricsRegistry,
@@ -105,15 +93,14 @@ export function buildKafkaIngest(deps: KafkaIngestDeps): KafkaIngest {
       void consumer.joined.then(() => {
         joined = true;
       });
-      sweepTimer = setInterval(sweep, Math.max(250, Math.min(5_000, config.GAP_GRACE / 2)));
+      gapSweeper.start();
       logger.info({ groupId: config.GROUP_ID, topicPrefix: config.TOPIC_PREFIX }, 'kafka-ingest started');
     },
     async stop() {
-      if (sweepTimer) clearInterval(sweepTimer);
       try {
         await consumer?.stop();
       } finally {
-        await sweeping;
+        await gapSweeper.stop();
         await producer.disconnect();
       }
     },
