@@ -48,6 +48,12 @@ describe('AlarmBoard', () => {
     expect(b.activeCount).toBe(0);
   });
 
+  it('rounds raw doubles to 3 decimals', () => {
+    expect(new AlarmBoard(false).apply(ev({ value: 83.70000000000002, limit: 80 }))).toContain(
+      'value 83.7 (limit 80)',
+    );
+  });
+
   it('ignores a transition it has already seen (replay after reconnect)', () => {
     const b = new AlarmBoard(false);
     b.apply(ev({ seq: 4 }));

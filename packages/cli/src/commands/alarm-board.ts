@@ -60,7 +60,8 @@ export class AlarmBoard {
     if (ACTIVE.has(e.state) && e.loop !== 'closed') this.#alarms.set(e.alarmId, e);
     else this.#alarms.delete(e.alarmId);
     const verb = (VERB[e.transition] ?? e.transition.toUpperCase()).padEnd(13);
-    const value = e.value === null ? '' : ` value ${e.value}${e.limit === null ? '' : ` (limit ${e.limit})`}`;
+    const value =
+      e.value === null ? '' : ` value ${num(e.value)}${e.limit === null ? '' : ` (limit ${num(e.limit)})`}`;
     const who = e.actor ? ` by ${e.actor.name ?? e.actor.id}` : '';
     return `${time(e.emittedAt)} ${verb} ${this.#level(e.level)} ${e.enterpriseId}:${e.point} ${e.rule} ${e.kind}${value} [${e.state}]${who}`;
   }
@@ -91,6 +92,11 @@ export class AlarmBoard {
     const text = `L${level} ${LEVEL_NAME[level] ?? ''}`;
     return this.colour ? `${LEVEL_COLOUR[level] ?? ''}${text}${RESET}` : text;
   }
+}
+
+/** At most 3 decimals: rates and means arrive as raw doubles (83.70000000000002). */
+function num(v: number): string {
+  return String(Math.round(v * 1000) / 1000);
 }
 
 /** HH:MM:SS in China Standard Time (the operators' clock). */
