@@ -32,8 +32,8 @@ export const GatewayIngestConfig = z.object({
     .default('yujing-ingest')
     .describe('shared subscription group name'),
   /** Each connection handles one message at a time (PUBACK after Kafka ack), so connections = parallelism. */
-  MQTT_CONNECTIONS: intVar(1, 32)
-    .default(4)
+  MQTT_CONNECTIONS: intVar(1, 64)
+    .default(16)
     .describe('MQTT connections per instance (members of the shared subscription)'),
   /** MQTT 5 receive-maximum: how many unacknowledged messages the broker may push per connection. */
   MQTT_RECEIVE_MAXIMUM: intVar(1, 65535)
