@@ -4,6 +4,12 @@
 # The pipeline bench runs last and alone: it starts its own copies of the services.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# The pipeline bench's Kafka baseline uses kcat (Debian package); install it when missing.
+if ! command -v kcat >/dev/null 2>&1; then
+  echo "== installing kcat for the raw Kafka baseline"
+  (apt-get install -y kcat >/dev/null 2>&1 || (apt-get update >/dev/null 2>&1 && apt-get install -y kcat >/dev/null 2>&1)) ||
+    echo "kcat could not be installed: the pipeline bench reports its Kafka baseline as unavailable"
+fi
 for bench in bench/*.bench.ts; do
   [[ "$bench" == bench/pipeline.bench.ts ]] && continue
   echo "== $bench"
