@@ -128,6 +128,8 @@ export interface RegistryView {
   point(enterpriseId: string, code: string): Point | undefined;
   points(enterpriseId: string): Point[];
   template(id: string): RuleTemplate | undefined;
+  /** Templates held in the registry (the built-in catalogue is not listed). */
+  templates(): RuleTemplate[];
   policyFor(classCode: ClassCode, level: AlarmLevel): EscalationPolicy | undefined;
   policies(): EscalationPolicy[];
   subscriptions(): WebhookSubscription[];

@@ -1,3 +1,4 @@
+import { RegistryDocument } from '@yujing/schemas';
 import { afterEach, describe, expect, it } from 'vitest';
 import { bearer, DATONG, E_DT, E_TY, harness, NOW, TAIYUAN, token } from './route-harness';
 
@@ -107,6 +108,44 @@ describe('registry and webhook administration', () => {
     expect(subs.body).not.toContain('super-secret-webhook-key');
     const gws = await h.app.inject({ url: '/api/v1/admin/registry/gateway', headers: bearer(await admin()) });
     expect(gws.body).not.toMatch(/\$7\$/);
+  });
+
+  it('lists the rule templates held in the registry, not an empty list', async () => {
+    h = await harness();
+    h.store.loadDocument(
+      RegistryDocument.parse({
+        templates: [
+          {
+            id: 'ty.co-strict',
+            extends: 'steel.co-detector',
+            description: '太原 stricter CO limits',
+            rules: [{ id: 'co-high', type: 'threshold', levels: { h: 2, hh: 1 } }],
+          },
+          { id: 'dust.hopper-local', rules: [] },
+        ],
+      }),
+    );
+    const res = await h.app.inject({
+      url: '/api/v1/admin/registry/template',
+      headers: bearer(await admin()),
+    });
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body).toMatchObject({ kind: 'template', version: h.store.version });
+    // Registry templates by id; the built-in catalogue ships with the code and is not listed.
+    expect(body.items.map((t: { id: string }) => t.id)).toEqual(['dust.hopper-local', 'ty.co-strict']);
+    expect(body.items[1]).toMatchObject({
+      extends: 'steel.co-detector',
+      rules: [{ id: 'co-high', levels: { h: 2, hh: 1 } }],
+    });
+    const reg = await h.app.inject({
+      url: '/api/v1/admin/registry/template',
+      headers: bearer(await cityTy()),
+    });
+    expect(reg.json().items).toHaveLength(2);
+    const ent = await token('enterprise', { level: 'enterprise', code: E_TY });
+    const denied = await h.app.inject({ url: '/api/v1/admin/registry/template', headers: bearer(ent) });
+    expect(denied.statusCode).toBe(403);
   });
 
   it('publishes a subscription update keeping the stored secret, and forbids non-admins', async () => {

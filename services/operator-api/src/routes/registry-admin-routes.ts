@@ -56,7 +56,8 @@ function listKind(
     case 'subscription':
       return ctx.registry.subscriptions().map(maskSubscription);
     case 'template':
-      return [];
+      // Registry templates only: the built-in catalogue ships with the code and cannot be edited here.
+      return ctx.registry.templates();
   }
 }
 
