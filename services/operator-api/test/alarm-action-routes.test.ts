@@ -93,9 +93,10 @@ describe('POST /api/v1/alarms/:id/{action}', () => {
     h = await harness();
     h.history.alarms.push(raised);
     const other = await token('enterprise', { level: 'enterprise', code: '140213DT001' });
+    // ack is an enterprise action, so the refusal here can only come from the scope.
     const res = await h.app.inject({
       method: 'POST',
-      url: url('dispose'),
+      url: url('ack'),
       headers: bearer(other),
       payload: {},
     });

@@ -21,7 +21,7 @@ export const API_ACTIONS = [
 export type ApiAction = (typeof API_ACTIONS)[number];
 
 export const ACCESS_MATRIX: Readonly<Record<ApiRole, ReadonlySet<ApiAction>>> = {
-  // 值班员 of the monitoring centre: the ISA-18.2 console actions and the phone check (核实).
+  // 值班员 of the monitoring centre: the ISA-18.2 console actions, 核实 and 处置; 销号 stays with the regulator.
   operator: new Set<ApiAction>([
     'read',
     'ack',
@@ -36,8 +36,10 @@ export const ACCESS_MATRIX: Readonly<Record<ApiRole, ReadonlySet<ApiAction>>> = 
   // 监管 (county/city/province): follow, verify, and close out (销号); acknowledging and shelving stay with
   // the people at the console so that escalation to the regulator is not silenced by the regulator.
   regulator: new Set<ApiAction>(['read', 'verify', 'close', 'comment', 'reports', 'registry-read']),
-  // The enterprise acknowledges, verifies on site and disposes (处置) its own alarms; it never closes them.
-  enterprise: new Set<ApiAction>(['read', 'ack', 'verify', 'dispose', 'comment', 'reports']),
+  // The enterprise acknowledges and comments on its own alarms (on-site findings go in comments). The closed
+  // loop 核实 → 处置 → 销号 is recorded by operator / regulator / admin only, as the rules-worker enforces
+  // (rules-core LOOP_ROLES). Shelving (which silences annunciation) stays with the monitoring centre.
+  enterprise: new Set<ApiAction>(['read', 'ack', 'comment', 'reports']),
   admin: new Set<ApiAction>(API_ACTIONS),
 };
 
