@@ -76,7 +76,18 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+  const streams = new StreamRegistry();
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: 64 * 1024 },
+    // Replaces the plugin's default preClose, which runs before ours and closes every socket without a
+    // status (1005): each stream gets its goodbye first (WS 1001, SSE `shutdown`), then stragglers close.
+    preClose(done) {
+      streams.closeAll();
+      for (const client of this.websocketServer.clients) client.close(1001, 'server shutting down');
+      this.websocketServer.close();
+      done();
+    },
+  });
 
   installAuth(app, deps.verifier);
   await app.register(fastifyRateLimit, {
@@ -108,7 +119,6 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
     transitionGraceMs: deps.transitionGraceMs ?? 1000,
     now: deps.now ?? Date.now,
   };
-  const streams = new StreamRegistry();
   await app.register(
     async (api) => {
       {
@@ -124,7 +134,8 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
     },
     { prefix: '/api/v1' },
   );
-  // Streams end with a goodbye before the server stops accepting, so clients reconnect elsewhere.
+  // Streams end with a goodbye before the server stops accepting, so clients reconnect elsewhere (the
+  // WebSocket plugin's preClose above already did; closeAll is idempotent), then pending commands resolve.
   app.addHook('preClose', async () => {
     streams.closeAll();
     deps.hub.close();
