@@ -51,7 +51,8 @@ down:
 	-@bash deploy/local/services.sh down
 	@bash $(STACK) down
 
-demo: install stack-up
+## demo: starts the stack if needed (and stops it again on Ctrl-C if it started it)
+demo: install
 	@bash deploy/local/demo.sh
 
 bench: install stack-up

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `make demo` (after `make install stack-up`): the whole system with simulated gateways and a live
+# `make demo` (after `make install`): the whole system with simulated gateways and a live
 # terminal view of alarms rising, escalating, being delivered and clearing.
 #
 #   1. publish the fixture registry (20 Shanxi enterprises) to yj.registry.v1
@@ -8,8 +8,8 @@
 #   4. the regulator simulator (signed webhooks on 127.0.0.1:9811) and the gateway simulator
 #      (every gateway over MQTT, a scenario every YJ_DEMO_SCENARIO_EVERY, default 60s)
 #   5. an operator token, the API docs URL, then `yujing watch alarms` in the foreground
-# Ctrl-C stops everything this script started (simulators, and the services it brought up);
-# the stack keeps running for other work: `make stack-down` stops it.
+# Ctrl-C stops everything this script started: simulators, the services it brought up, and the
+# stack if it was not already running before.
 set -euo pipefail
 
 # shellcheck source=lib.sh
@@ -22,6 +22,7 @@ REGISTRY_DIR="$REPO_ROOT/simulators/fixtures/registry"
 DELIVERIES="$RUN_DIR/regulator-deliveries.jsonl"
 SIMULATORS=(regulator-simulator gateway-simulator)
 STARTED_SERVICES=()
+STARTED_STACK=false
 cd "$REPO_ROOT"
 mkdir -p "$RUN_DIR/logs" "$RUN_DIR/pids"
 
@@ -39,7 +40,12 @@ cleanup() {
   if (( ${#STARTED_SERVICES[@]} )); then
     bash "$LOCAL_DIR/services.sh" down "${STARTED_SERVICES[@]}" || true
   fi
-  log demo "stopped what the demo started; the stack is still up (make stack-down stops it)"
+  if [[ "$STARTED_STACK" == true ]]; then
+    bash "$LOCAL_DIR/stack.sh" down || true
+    log demo "stopped everything the demo started, the stack included"
+  else
+    log demo "stopped what the demo started; the stack was already up and keeps running (make stack-down stops it)"
+  fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -54,7 +60,13 @@ start_sim() {
   log "$name" "started pid $(read_pid "$RUN_DIR/pids/$name.pid"), log $RUN_DIR/logs/$name.log"
 }
 
-bash "$LOCAL_DIR/stack.sh" status >/dev/null || die demo "the stack is not up: run 'make stack-up' (or bash deploy/local/stack.sh up)"
+if ! bash "$LOCAL_DIR/stack.sh" status >/dev/null 2>&1; then
+  STARTED_STACK=true
+  bash "$LOCAL_DIR/stack.sh" up
+fi
+# services-env.sh namespaces queues by the Kafka cluster id, known once the stack is up.
+# shellcheck source=services-env.sh
+source "$LOCAL_DIR/services-env.sh"
 
 log demo "publishing the fixture registry ($REGISTRY_DIR)"
 cli registry publish "$REGISTRY_DIR"

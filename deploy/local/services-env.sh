@@ -11,6 +11,13 @@ export MQTT_USERNAME="${MQTT_USERNAME:-$YJ_MQTT_SERVICE_USER}"
 export MQTT_PASSWORD="${MQTT_PASSWORD:-$YJ_MQTT_SERVICE_PASSWORD}"
 # '' = the real topic names (tests and benches set their own prefix).
 export TOPIC_PREFIX="${TOPIC_PREFIX:-}"
+# BullMQ queues and dispatcher state live in the machine's shared Redis, which outlives a local Kafka
+# (a fresh clone formats a new cluster). Namespacing them by the Kafka cluster id keeps escalation
+# jobs of another cluster's alarms from firing reminders into this one.
+# A QUEUE_PREFIX set by the caller (even empty) wins; before the stack exists it stays unset.
+if [[ -z "${QUEUE_PREFIX+set}" && -f "$REPO_ROOT/.stack/kafka/cluster.id" ]]; then
+  export QUEUE_PREFIX="k$(head -c 8 "$REPO_ROOT/.stack/kafka/cluster.id" | tr -c 'A-Za-z0-9' 'x')-"
+fi
 
 # Each service's HTTP port (its /healthz, /readyz, /metrics; the API and ingest serve there too):
 # <service> <env var the service reads> <port>. DESIGN §9: operator-api 8080, gateway-ingest 8081.
