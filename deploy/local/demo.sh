@@ -31,7 +31,9 @@ sim_pid() { our_pid "$RUN_DIR/pids/$1.pid" "yj-$1"; }
 
 cleanup() {
   local s pid
-  trap - EXIT INT TERM
+  trap - EXIT
+  # A second Ctrl-C, or a closed terminal/pipe (SIGPIPE on our own output), must not cut the clean-up short.
+  trap '' INT TERM PIPE
   echo
   for s in "${SIMULATORS[@]}"; do
     if pid="$(sim_pid "$s")"; then stop_by_pid "$s" "$pid" 15 || true; fi
