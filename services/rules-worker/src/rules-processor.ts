@@ -15,6 +15,7 @@ import {
   ReadingBatch,
 } from '@yujing/schemas';
 import type { KafkaMessage } from 'kafkajs';
+import type { z } from 'zod';
 import type { EnterpriseEntry, PartitionState } from './partition-state';
 import type { RulesContexts } from './rules-contexts';
 import type { StateRecord } from './state-changelog';
@@ -56,19 +57,8 @@ export class RulesProcessor {
     const stop = metrics.evaluationSeconds.startTimer();
     for (const m of messages) {
       const offset = BigInt(m.offset);
-      const decoded = decodeJson(ReadingBatch, m.value);
-      if (!decoded.ok) {
-        await this.#deadLetter(
-          decoded.reason,
-          m,
-          topic,
-          part.partition,
-          decoded.error.message,
-          decoded.issues,
-        );
-        continue;
-      }
-      const batch = decoded.value;
+      const batch = await this.#decodeOrDeadLetter(ReadingBatch, m, topic, part.partition);
+      if (!batch) continue;
       const ctx = contexts.get(batch.enterpriseId);
       if (!ctx) {
         await this.#deadLetter(
@@ -100,19 +90,8 @@ export class RulesProcessor {
     const out = new Outbox();
     for (const m of messages) {
       const offset = BigInt(m.offset);
-      const decoded = decodeJson(AlarmCommand, m.value);
-      if (!decoded.ok) {
-        await this.#deadLetter(
-          decoded.reason,
-          m,
-          topic,
-          part.partition,
-          decoded.error.message,
-          decoded.issues,
-        );
-        continue;
-      }
-      const cmd = decoded.value;
+      const cmd = await this.#decodeOrDeadLetter(AlarmCommand, m, topic, part.partition);
+      if (!cmd) continue;
       const ctx = contexts.get(cmd.enterpriseId);
       const e = part.entry(cmd.enterpriseId);
       if (offset < e.commandsNext) continue;
@@ -209,6 +188,19 @@ export class RulesProcessor {
       if (NOTABLE.has(t.transition)) this.#log.info(fields, 'alarm transition');
       else this.#log.debug(fields, 'alarm transition');
     }
+  }
+
+  /** The record's value validated against `schema`, or undefined once it is on the dead-letter topic. */
+  async #decodeOrDeadLetter<S extends z.ZodType>(
+    schema: S,
+    m: KafkaMessage,
+    topic: string,
+    partition: number,
+  ): Promise<z.output<S> | undefined> {
+    const decoded = decodeJson(schema, m.value);
+    if (decoded.ok) return decoded.value;
+    await this.#deadLetter(decoded.reason, m, topic, partition, decoded.error.message, decoded.issues);
+    return undefined;
   }
 
   async #deadLetter(
