@@ -13,6 +13,8 @@ import {
   createQuestDbTablePrefix,
   createTestTopics,
   obliterateQueue,
+  openSse,
+  type SseClient,
   serviceEnv,
   type TestTopics,
   testKafka,
@@ -21,7 +23,6 @@ import {
 } from '@yujing/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningService, startServices, stopServices } from '../e2e/support/service-processes';
-import { openSse, type SseClient } from './support/sse-client';
 import { coBatch, E_A, E_B, twoCityRegistry } from './support/two-city-registry';
 
 /**

@@ -6,6 +6,7 @@ export {
   questdbTablePrefix,
 } from './questdb-table-prefix';
 export { type ServiceEnv, serviceEnv } from './service-env';
+export { openSse, type SseClient } from './sse-client';
 export { createTestTopics, type TestTopics, testKafka, uniqueGroupId } from './test-kafka';
 export {
   type CollectedRecord,

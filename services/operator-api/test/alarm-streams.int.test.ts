@@ -1,9 +1,9 @@
 import type { AlarmTransitionEvent } from '@yujing/schemas';
-import { waitFor } from '@yujing/testkit';
+import { openSse, waitFor } from '@yujing/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RealStackApi, startRealStackApi } from './real-stack-api';
 import { alarmEvent, E_DT, E_TY, TAIYUAN, token } from './route-harness';
-import { openSse, openWs } from './stream-clients';
+import { openWs } from './stream-clients';
 
 /**
  * SSE and WebSocket streams on a real socket, fed from the real Kafka (yj.alarms.v1 under a
