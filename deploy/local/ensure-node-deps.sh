@@ -8,9 +8,10 @@ want="$(node -p "require('./package.json').packageManager.split('@')[1]")"
 have="$(pnpm --version 2>/dev/null || true)"
 if [[ "$have" != "$want" ]]; then
   echo "install: pnpm $want (found '${have:-none}')"
-  if ! (corepack enable pnpm >/dev/null 2>&1 && corepack prepare "pnpm@$want" --activate >/dev/null 2>&1 && [[ "$(pnpm --version 2>/dev/null)" == "$want" ]]); then
-    npm install -g "pnpm@$want" >/dev/null
-  fi
+  # Not corepack: its signature check fails against this machine's registry mirror and leaves a
+  # broken /usr/bin/pnpm shim behind. Remove such a shim (from an earlier attempt), then use npm.
+  corepack disable pnpm >/dev/null 2>&1 || true
+  npm install -g "pnpm@$want" >/dev/null
 fi
 if [[ -n "${CI:-}" || ! -d node_modules/.pnpm ]]; then
   pnpm install --frozen-lockfile --reporter=append-only
