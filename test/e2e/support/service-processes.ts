@@ -47,7 +47,11 @@ export async function startServices(
     const port = await freePort();
     const logFile = join(logDir, `${spec.name}.log`);
     const log = createWriteStream(logFile, { flags: 'a' });
-    const child = spawn(process.execPath, [`--title=yj-e2e-${spec.name}`, '--import', 'tsx', 'src/main.ts'], {
+    // YJ_SERVICE_NODE_ARGS: extra node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
+    // to profile the services under the pipeline bench (NODE_OPTIONS refuses --cpu-prof).
+    const nodeArgs = (process.env.YJ_SERVICE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+    const args = [`--title=yj-e2e-${spec.name}`, ...nodeArgs, '--import', 'tsx', 'src/main.ts'];
+    const child = spawn(process.execPath, args, {
       cwd: join(REPO_ROOT, 'services', spec.name),
       env: { ...process.env, ...common, ...spec.env, [spec.portVar]: String(port) },
       stdio: ['ignore', 'pipe', 'pipe'],
