@@ -1,6 +1,8 @@
 export * from './alarm-events';
 export * from './delivery';
 export * from './effective-point';
+export * from './fast-parsers';
+export * from './fast-primitives';
 export { issuesToRecords } from './issue-paths';
 export * from './point-kind-catalogue';
 export * from './primitives';

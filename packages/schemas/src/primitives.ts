@@ -26,12 +26,17 @@ export type Quality = z.infer<typeof Quality>;
 export const Industry = z.enum(['steel', 'aluminium-casting', 'metal-dust', 'wood-dust']);
 export type Industry = z.infer<typeof Industry>;
 
+/** The characters of a LocalId; ASCII only, so its length in code points is its `.length`. */
+export const LOCAL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+/** The longest LocalId. */
+export const LOCAL_ID_MAX_LENGTH = 64;
+
 /** Identifier: letters, digits, dot, dash, underscore. No colon (it separates global ids). */
 export const LocalId = z
   .string()
   .min(1)
-  .max(64)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected letters, digits, ".", "-" or "_" (no ":" or spaces)');
+  .max(LOCAL_ID_MAX_LENGTH)
+  .regex(LOCAL_ID_PATTERN, 'expected letters, digits, ".", "-" or "_" (no ":" or spaces)');
 
 /** Duration in milliseconds. */
 export const DurationMs = z.number().int().nonnegative().describe('duration in milliseconds');
