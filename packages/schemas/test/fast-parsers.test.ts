@@ -185,3 +185,18 @@ describe('fastParserFor', () => {
     expect(fastParserFor(ReadingBatch.describe('a copy'))).toBeUndefined();
   });
 });
+
+describe('fast parser outputs', () => {
+  // A field added to a schema but not to its fast parser would be stripped silently: these fail first.
+  it('carry exactly the keys of their schemas, in schema order', () => {
+    const rnd = seededRandom(10);
+    const batch = fastReadingBatch(readingBatch(rnd));
+    expect(Object.keys(batch ?? {})).toEqual(Object.keys(ReadingBatch.shape));
+    expect(Object.keys(batch?.readings[0] ?? {})).toEqual(
+      Object.keys(ReadingBatch.shape.readings.element.shape),
+    );
+    expect(Object.keys(fastNativeReading({ point: 'P1', ts: 1, v: 0 }) ?? {})).toEqual(
+      Object.keys(NativeReading.shape),
+    );
+  });
+});
