@@ -1,6 +1,7 @@
-import { Sender } from '@questdb/nodejs-client';
+import { createTransport, SenderOptions, type SenderTransport } from '@questdb/nodejs-client';
 import type { YujingError } from '@yujing/errors';
-import { appendRow, type IlpRow } from './ilp-row';
+import { IlpEncoder } from './ilp-encoder';
+import type { IlpRow } from './ilp-row';
 import { questdbErrors } from './questdb-errors';
 
 export interface IlpSenderConfig {
@@ -51,21 +52,22 @@ export function classifyWriteError(err: unknown): YujingError {
 }
 
 /**
- * Writes rows to QuestDB over ILP/HTTP. `write(rows)` sends them as one request (one
- * transaction per table) and resolves only when QuestDB acknowledged them (HTTP 204).
+ * Writes rows to QuestDB over ILP/HTTP. `write(rows)` encodes them with our IlpEncoder and sends
+ * them as one request (one transaction per table) through the client's transport, and resolves
+ * only when QuestDB acknowledged them (HTTP 204).
  *
- * The client drops its buffer when a flush fails, so `write` rebuilds the buffer from the rows
- * on every call: retrying is calling `write` again with the same rows. Writes are serialised,
- * since the underlying sender has one buffer.
+ * Every call encodes the rows afresh, so retrying is calling `write` again with the same rows.
+ * Writes are serialised: the encoder has one buffer, which must not change while it is sent.
  */
 export class IlpWriter {
   #chain: Promise<unknown> = Promise.resolve();
   #closed = false;
+  readonly #encoder = new IlpEncoder();
 
-  private constructor(readonly sender: Sender) {}
+  private constructor(private readonly transport: SenderTransport) {}
 
   static async create(config: IlpSenderConfig): Promise<IlpWriter> {
-    return new IlpWriter(await Sender.fromConfig(ilpConfString(config)));
+    return new IlpWriter(createTransport(await SenderOptions.fromConfig(ilpConfString(config))));
   }
 
   /** Throws YJ_ERR_QUESTDB_ROWS_REJECTED (bad rows, do not retry) or YJ_ERR_QUESTDB_UNAVAILABLE (retry later). */
@@ -78,25 +80,10 @@ export class IlpWriter {
   async #write(rows: readonly IlpRow[]): Promise<void> {
     if (this.#closed) throw questdbErrors.YJ_ERR_QUESTDB_UNAVAILABLE('ILP writer is closed');
     if (rows.length === 0) return;
-    this.sender.reset();
-    for (const [index, row] of rows.entries()) {
-      try {
-        await appendRow(this.sender, row);
-      } catch (err) {
-        this.sender.reset();
-        throw questdbErrors.YJ_ERR_QUESTDB_ROWS_REJECTED(
-          `row ${index} cannot be encoded: ${(err as Error).message}`,
-          {
-            cause: err,
-            context: { rowIndex: index, table: row.table },
-          },
-        );
-      }
-    }
+    const body = this.#encoder.encode(rows);
     try {
-      await this.sender.flush();
+      await this.transport.send(body);
     } catch (err) {
-      this.sender.reset();
       throw classifyWriteError(err);
     }
   }
@@ -104,8 +91,7 @@ export class IlpWriter {
   async close(): Promise<void> {
     this.#closed = true;
     await this.#chain;
-    this.sender.reset();
-    await this.sender.close();
+    await this.transport.close();
   }
 }
 

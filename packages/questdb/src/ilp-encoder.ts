@@ -1,0 +1,300 @@
+import { escapeQuoted, escapeUnquoted, IlpNameCache } from './ilp-names';
+import type { IlpRow, IlpValue } from './ilp-row';
+import { questdbErrors } from './questdb-errors';
+
+/**
+ * Encodes IlpRows into ILP bytes, byte for byte what @questdb/nodejs-client 4.2.0 produces with
+ * protocol_version=2 (appendRow over a Sender), without its per-character `Buffer.write` calls:
+ *
+ *   table,sym=value,… col=<value>,… <designated µs>t\n
+ *
+ * doubles `=` 0x10 float64-LE; longs `123i`; booleans `t`/`f`; strings `"…"`; timestamp columns and
+ * the designated timestamp in µs with a `t` suffix (the client's v2 form for millisecond input).
+ * Names and symbol values escape ` ` `,` `=` `\n` `\r` `\`; strings escape `"` `\n` `\r` `\`.
+ *
+ * A text with nothing to escape is copied as it is scanned when short and ASCII, or written with one
+ * `Buffer.write` otherwise; only a text that needs escaping is escaped first (then one write).
+ */
+
+/** The client's default max_buf_size (100 MiB): a batch encoding to more is refused. */
+export const MAX_ENCODED_BYTES = 100 * 1024 * 1024;
+const INITIAL_BYTES = 64 * 1024;
+/** Longer ASCII texts are scanned, then written by one `Buffer.write` (faster than a copy loop). */
+const COPY_WHILE_SCANNING_MAX = 64;
+
+const SPACE = 0x20;
+const COMMA = 0x2c;
+const EQUALS = 0x3d;
+const NEWLINE = 0x0a;
+const LETTER_I = 0x69;
+const LETTER_T = 0x74;
+const LETTER_F = 0x66;
+const QUOTE = 0x22;
+const ENTITY_TYPE_DOUBLE = 16;
+
+/** Escape classes of ASCII characters: bit 1 outside quotes (names, symbols), bit 2 inside quotes. */
+const UNQUOTED = 1;
+const QUOTED = 2;
+const ESCAPE_CLASS = new Uint8Array(128);
+for (const ch of ' ,=') ESCAPE_CLASS[ch.charCodeAt(0)] = UNQUOTED;
+for (const ch of '\n\r\\') ESCAPE_CLASS[ch.charCodeAt(0)] = UNQUOTED | QUOTED;
+ESCAPE_CLASS[QUOTE] = QUOTED;
+
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * Reusable encoder. `encode(rows)` returns a view of its own buffer, valid until the next call;
+ * callers that send it must finish sending before encoding again (IlpWriter serialises writes).
+ */
+export class IlpEncoder {
+  #buf: Buffer;
+  #pos = 0;
+  readonly #names = new IlpNameCache();
+  readonly #double = new Float64Array(1);
+  readonly #doubleBytes = new Uint8Array(this.#double.buffer);
+  /** Rows of a batch share timestamps (received_at, often ts): the last conversion is kept. */
+  #lastMs = Number.NaN;
+  #lastMicros = '';
+
+  readonly #maxBytes: number;
+
+  /** `maxBytes`: a batch encoding to more is refused (default: the client's max_buf_size). */
+  constructor({ initialBytes = INITIAL_BYTES, maxBytes = MAX_ENCODED_BYTES } = {}) {
+    this.#buf = Buffer.allocUnsafe(Math.min(initialBytes, maxBytes));
+    this.#maxBytes = maxBytes;
+  }
+
+  /** Encodes the rows; throws YJ_ERR_QUESTDB_ROWS_REJECTED naming the first row the client would refuse. */
+  encode(rows: readonly IlpRow[]): Buffer {
+    this.#pos = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as IlpRow;
+      try {
+        this.#row(row);
+      } catch (err) {
+        throw questdbErrors.YJ_ERR_QUESTDB_ROWS_REJECTED(
+          `row ${i} cannot be encoded: ${(err as Error).message}`,
+          { cause: err, context: { rowIndex: i, table: row?.table } },
+        );
+      }
+    }
+    return this.#buf.subarray(0, this.#pos);
+  }
+
+  #row(row: IlpRow): void {
+    const names = this.#names;
+    const table = names.table(row.table);
+    this.#ensure(table.length);
+    this.#bytes(table);
+    let fields = 0;
+    const symbols = row.symbols;
+    for (const name in symbols) {
+      const value = symbols[name];
+      if (value === null || value === undefined) continue;
+      const text = typeof value === 'string' ? value : String(value);
+      const nameBytes = names.column(name);
+      this.#ensure(2 + nameBytes.length);
+      this.#buf[this.#pos++] = COMMA;
+      this.#bytes(nameBytes);
+      this.#buf[this.#pos++] = EQUALS;
+      this.#text(text, UNQUOTED);
+      fields++;
+    }
+    let separator = SPACE;
+    const columns = row.columns;
+    for (const name in columns) {
+      const column = columns[name];
+      if (!column) continue;
+      const nameBytes = names.column(name);
+      this.#column(separator, nameBytes, column);
+      separator = COMMA;
+      fields++;
+    }
+    if (fields === 0) throw new Error('The row must have a symbol or column set before it is closed');
+    const tsMs = row.tsMs;
+    if (!Number.isInteger(tsMs)) {
+      throw new Error(`Designated timestamp must be an integer or BigInt, received ${tsMs}`);
+    }
+    const micros = this.#micros(tsMs);
+    this.#ensure(micros.length + 3);
+    this.#buf[this.#pos++] = SPACE;
+    this.#ascii(micros);
+    this.#buf[this.#pos++] = LETTER_T;
+    this.#buf[this.#pos++] = NEWLINE;
+  }
+
+  /** Writes `<separator>name=<value>`; checks the value first, as the client does. */
+  #column(separator: number, name: Uint8Array, column: IlpValue): void {
+    const head = 2 + name.length;
+    switch (column.type) {
+      case 'double': {
+        const value = column.value;
+        if (typeof value !== 'number') {
+          throw new Error(`Column value must be of type number, received ${typeof value}`);
+        }
+        this.#ensure(head + 10);
+        this.#name(separator, name);
+        this.#buf[this.#pos++] = EQUALS;
+        this.#buf[this.#pos++] = ENTITY_TYPE_DOUBLE;
+        this.#float64(value);
+        return;
+      }
+      case 'long': {
+        const value = column.value;
+        if (!Number.isInteger(value)) throw new Error(`Value must be an integer, received ${value}`);
+        const digits = String(value);
+        this.#ensure(head + digits.length + 1);
+        this.#name(separator, name);
+        this.#ascii(digits);
+        this.#buf[this.#pos++] = LETTER_I;
+        return;
+      }
+      case 'string': {
+        const value = column.value;
+        if (typeof value !== 'string') {
+          throw new Error(`Column value must be of type string, received ${typeof value}`);
+        }
+        this.#ensure(head + 1);
+        this.#name(separator, name);
+        this.#buf[this.#pos++] = QUOTE;
+        this.#text(value, QUOTED);
+        this.#ensure(1);
+        this.#buf[this.#pos++] = QUOTE;
+        return;
+      }
+      case 'boolean': {
+        const value = column.value;
+        if (typeof value !== 'boolean') {
+          throw new Error(`Column value must be of type boolean, received ${typeof value}`);
+        }
+        this.#ensure(head + 1);
+        this.#name(separator, name);
+        this.#buf[this.#pos++] = value ? LETTER_T : LETTER_F;
+        return;
+      }
+      case 'timestamp': {
+        const ms = column.ms;
+        if (!Number.isInteger(ms)) {
+          throw new Error(`Timestamp value must be an integer or BigInt, received ${ms}`);
+        }
+        const micros = this.#micros(ms);
+        this.#ensure(head + micros.length + 1);
+        this.#name(separator, name);
+        this.#ascii(micros);
+        this.#buf[this.#pos++] = LETTER_T;
+        return;
+      }
+      default:
+        throw new Error(`Unknown column type: ${(column as { type: unknown }).type}`);
+    }
+  }
+
+  #name(separator: number, name: Uint8Array): void {
+    this.#buf[this.#pos++] = separator;
+    this.#bytes(name);
+    this.#buf[this.#pos++] = EQUALS;
+  }
+
+  /** Epoch ms → µs digits: exact in doubles up to 2^53 µs (year 2255), BigInt beyond, like the client. */
+  #micros(ms: number): string {
+    if (ms === this.#lastMs) return this.#lastMicros;
+    const micros = ms * 1000;
+    const digits = Number.isSafeInteger(micros) ? String(micros) : (BigInt(ms) * 1000n).toString();
+    this.#lastMs = ms;
+    this.#lastMicros = digits;
+    return digits;
+  }
+
+  #float64(value: number): void {
+    if (!LITTLE_ENDIAN) {
+      this.#pos = this.#buf.writeDoubleLE(value, this.#pos);
+      return;
+    }
+    this.#double[0] = value;
+    const src = this.#doubleBytes;
+    const buf = this.#buf;
+    const pos = this.#pos;
+    buf[pos] = src[0] as number;
+    buf[pos + 1] = src[1] as number;
+    buf[pos + 2] = src[2] as number;
+    buf[pos + 3] = src[3] as number;
+    buf[pos + 4] = src[4] as number;
+    buf[pos + 5] = src[5] as number;
+    buf[pos + 6] = src[6] as number;
+    buf[pos + 7] = src[7] as number;
+    this.#pos = pos + 8;
+  }
+
+  /**
+   * Writes a text escaped for its place (UNQUOTED or QUOTED), making room for it: a short text gets
+   * 3 bytes a UTF-16 unit (the most UTF-8 or an escape can take), a long one its exact length.
+   */
+  #text(text: string, place: number): void {
+    const length = text.length;
+    if (length <= COPY_WHILE_SCANNING_MAX) {
+      this.#ensure(3 * length);
+      const buf = this.#buf;
+      const pos = this.#pos;
+      let i = 0;
+      for (; i < length; i++) {
+        const c = text.charCodeAt(i);
+        if (c >= 0x80) break;
+        if ((ESCAPE_CLASS[c] as number) & place) {
+          this.#escaped(text, place);
+          return;
+        }
+        buf[pos + i] = c;
+      }
+      if (i === length) {
+        this.#pos = pos + length;
+        return;
+      }
+    }
+    for (let i = 0; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 0x80 && (ESCAPE_CLASS[c] as number) & place) {
+        this.#escaped(text, place);
+        return;
+      }
+    }
+    this.#write(text);
+  }
+
+  #escaped(text: string, place: number): void {
+    this.#write(place === QUOTED ? escapeQuoted(text) : escapeUnquoted(text));
+  }
+
+  /** One `Buffer.write` of a whole text, after making room for its exact UTF-8 length. */
+  #write(text: string): void {
+    this.#ensure(text.length <= COPY_WHILE_SCANNING_MAX ? 3 * text.length : Buffer.byteLength(text));
+    this.#pos += this.#buf.write(text, this.#pos);
+  }
+
+  /** Writes an ASCII-only string (digits); capacity ensured. */
+  #ascii(text: string): void {
+    const buf = this.#buf;
+    const pos = this.#pos;
+    for (let i = 0; i < text.length; i++) buf[pos + i] = text.charCodeAt(i);
+    this.#pos = pos + text.length;
+  }
+
+  #bytes(bytes: Uint8Array): void {
+    const buf = this.#buf;
+    const pos = this.#pos;
+    for (let i = 0; i < bytes.length; i++) buf[pos + i] = bytes[i] as number;
+    this.#pos = pos + bytes.length;
+  }
+
+  /** Makes room for `bytes` more bytes, doubling the buffer (up to maxBytes). */
+  #ensure(bytes: number): void {
+    const needed = this.#pos + bytes;
+    if (needed <= this.#buf.length) return;
+    const max = this.#maxBytes;
+    if (needed > max) throw new Error(`Max buffer size is ${max} bytes, requested buffer size: ${needed}`);
+    let size = Math.max(this.#buf.length, 1) * 2;
+    while (size < needed) size *= 2;
+    const grown = Buffer.allocUnsafe(Math.min(size, max));
+    this.#buf.copy(grown, 0, 0, this.#pos);
+    this.#buf = grown;
+  }
+}
