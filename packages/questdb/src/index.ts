@@ -2,6 +2,7 @@ export { type AlarmEventRow, alarmTimeline, type CurrentAlarmsFilter, currentAla
 export { type ApplySchemaOptions, applySchema, DEFAULT_TTL, renderDdl, type Ttl } from './apply-schema';
 export { type DeliveryHistoryFilter, type DeliveryRow, deliveryHistory } from './delivery-history';
 export { type GatewayOnlineRatio, gatewayOnlineRatios } from './gateway-online-ratio';
+export { IlpEncoder } from './ilp-encoder';
 export { appendRow, type IlpRow, type IlpValue } from './ilp-row';
 export {
   classifyWriteError,
