@@ -81,6 +81,42 @@ describe('ILP/HTTP writes and PG-wire reads against the real QuestDB', () => {
     expect(rows).toEqual([{ value: 2 }]);
   });
 
+  it('carries escaped and non-ASCII text through ILP unchanged, in symbols and strings', async () => {
+    const tricky = 'CO 1,a=b\\c "q"\n\r 一氧化碳 ° 😀';
+    const row: IlpRow = {
+      table: f.tables.alarm_events,
+      symbols: { alarm_id: 'TXT-1', enterprise: '140105000011', point: tricky, rule: 'co-hh', state: null },
+      columns: {
+        level: { type: 'long', value: -2 },
+        value: { type: 'double', value: -0.000001 },
+        comment: { type: 'string', value: tricky },
+        actor: { type: 'string', value: '' },
+        event_time: { type: 'timestamp', ms: T0 - 1 },
+        seq: { type: 'long', value: 2 ** 40 },
+      },
+      tsMs: T0 + 7_000,
+    };
+    await f.writer.write([row]);
+    await waitFor(() => walApplied(f.query, f.tables.alarm_events), { message: 'WAL applied' });
+    const back = await f.query.query(
+      `SELECT point, comment, actor, state, level, value, event_time, seq, ts FROM ${f.tables.alarm_events} WHERE alarm_id = $1`,
+      ['TXT-1'],
+    );
+    expect(back).toEqual([
+      {
+        point: tricky,
+        comment: tricky,
+        actor: '',
+        state: null,
+        level: -2,
+        value: -0.000001,
+        event_time: T0 - 1,
+        seq: 2 ** 40,
+        ts: T0 + 7_000,
+      },
+    ]);
+  });
+
   it('reports a type mismatch as ROWS_REJECTED (not retryable) and writes nothing of that request', async () => {
     const bad: IlpRow = {
       table: f.tables.readings,
