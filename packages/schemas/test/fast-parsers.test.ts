@@ -1,8 +1,5 @@
-import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import type { z } from 'zod';
 import {
-  type FastParser,
   fastNativeReading,
   fastParserFor,
   fastReadingBatch,
@@ -12,78 +9,37 @@ import {
   ReadingBatch,
   Timestamp,
 } from '../src/index';
+import { checkFastParserContract, generatedInputs } from './fast-parser-contract';
 import {
   isoDateTime,
-  mutate,
   NOT_OBJECTS,
   nativeReading,
   ODD_VALUES,
   oddValue,
-  type Random,
   readingBatch,
   seededRandom,
 } from './telemetry-arbitraries';
 
 const CASES = 4000;
 
-interface Tally {
-  /** Inputs on which the fast parser broke its contract with zod. */
-  mismatches: Array<{ n: number; input: unknown; fast: unknown; zod: unknown }>;
-  fastAccepted: number;
-  zodAccepted: number;
-  zodRejected: number;
-}
-
-/**
- * The contract: fast result defined ⇒ zod accepts and returns a deep-equal value (same keys in
- * the same order, -0 kept, same prototypes); zod rejects ⇒ fast result undefined.
- */
-function agree<S extends z.ZodType>(
-  schema: S,
-  fast: FastParser<z.output<S>>,
-  inputs: Iterable<unknown>,
-): Tally {
-  const tally: Tally = { mismatches: [], fastAccepted: 0, zodAccepted: 0, zodRejected: 0 };
-  let n = 0;
-  for (const input of inputs) {
-    n++;
-    const expected = schema.safeParse(input);
-    const got = fast(input);
-    if (expected.success) tally.zodAccepted++;
-    else tally.zodRejected++;
-    if (got !== undefined) tally.fastAccepted++;
-    const ok =
-      got === undefined ||
-      (expected.success &&
-        isDeepStrictEqual(got, expected.data) &&
-        JSON.stringify(got) === JSON.stringify(expected.data));
-    if (!ok)
-      tally.mismatches.push({ n, input, fast: got, zod: expected.success ? expected.data : 'rejected' });
-  }
-  return tally;
-}
-
-/** `count` generated values, each also as it comes out of a JSON round trip (as decoded off Kafka). */
-function* generated(seed: number, count: number, make: (rnd: Random) => unknown, mutated: boolean) {
-  const rnd = seededRandom(seed);
-  for (let i = 0; i < count; i++) {
-    const value = mutated ? mutate(rnd, make(rnd)) : make(rnd);
-    yield value;
-    const json = JSON.stringify(value);
-    if (json !== undefined) yield JSON.parse(json);
-  }
-}
-
 describe('fastReadingBatch', () => {
   it('takes the fast path for every valid generated batch, with zod’s exact output', () => {
-    const tally = agree(ReadingBatch, fastReadingBatch, generated(1, CASES, readingBatch, false));
+    const tally = checkFastParserContract(
+      ReadingBatch,
+      fastReadingBatch,
+      generatedInputs(1, CASES, readingBatch, false),
+    );
     expect(tally.mismatches.slice(0, 3)).toEqual([]);
     expect(tally.zodAccepted).toBe(2 * CASES);
     expect(tally.fastAccepted).toBe(tally.zodAccepted);
   });
 
   it('accepts nothing zod rejects, over thousands of mutated batches', () => {
-    const tally = agree(ReadingBatch, fastReadingBatch, generated(2, CASES, readingBatch, true));
+    const tally = checkFastParserContract(
+      ReadingBatch,
+      fastReadingBatch,
+      generatedInputs(2, CASES, readingBatch, true),
+    );
     expect(tally.mismatches.slice(0, 3)).toEqual([]);
     // the mutations reach both sides of the contract, or the test would prove little
     expect(tally.zodRejected).toBeGreaterThan(CASES / 2);
@@ -91,7 +47,7 @@ describe('fastReadingBatch', () => {
   });
 
   it('rejects non-objects and strips unknown keys at both levels', () => {
-    expect(agree(ReadingBatch, fastReadingBatch, NOT_OBJECTS).fastAccepted).toBe(0);
+    expect(checkFastParserContract(ReadingBatch, fastReadingBatch, NOT_OBJECTS).fastAccepted).toBe(0);
     const rnd = seededRandom(3);
     const batch = readingBatch(rnd) as { readings: Array<Record<string, unknown>> } & Record<string, unknown>;
     const withExtras = { ...batch, extra: 1, readings: batch.readings.map((r) => ({ ...r, unit: 'ppm' })) };
@@ -139,7 +95,11 @@ describe('fastReadingBatch', () => {
 
 describe('fastNativeReading', () => {
   it('takes the fast path for every valid generated reading, with zod’s exact output', () => {
-    const tally = agree(NativeReading, fastNativeReading, generated(7, CASES, nativeReading, false));
+    const tally = checkFastParserContract(
+      NativeReading,
+      fastNativeReading,
+      generatedInputs(7, CASES, nativeReading, false),
+    );
     expect(tally.mismatches.slice(0, 3)).toEqual([]);
     // generated ISO timestamps are sometimes out of range; every one zod accepts is taken fast
     expect(tally.fastAccepted).toBe(tally.zodAccepted);
@@ -147,7 +107,11 @@ describe('fastNativeReading', () => {
   });
 
   it('accepts nothing zod rejects, over thousands of mutated readings', () => {
-    const tally = agree(NativeReading, fastNativeReading, generated(8, CASES, nativeReading, true));
+    const tally = checkFastParserContract(
+      NativeReading,
+      fastNativeReading,
+      generatedInputs(8, CASES, nativeReading, true),
+    );
     expect(tally.mismatches.slice(0, 3)).toEqual([]);
     expect(tally.zodRejected).toBeGreaterThan(CASES / 2);
     expect(tally.fastAccepted).toBeGreaterThan(CASES / 10);
@@ -160,7 +124,7 @@ describe('fastNativeReading', () => {
   });
 
   it('rejects non-objects', () => {
-    expect(agree(NativeReading, fastNativeReading, NOT_OBJECTS).fastAccepted).toBe(0);
+    expect(checkFastParserContract(NativeReading, fastNativeReading, NOT_OBJECTS).fastAccepted).toBe(0);
   });
 });
 

@@ -164,6 +164,19 @@ export function readingBatch(rnd: Random): Record<string, unknown> {
   };
 }
 
+/** A native v1 message as a gateway sends it, sometimes with the optional enterpriseId claim. */
+export function telemetryMessage(rnd: Random): Record<string, unknown> {
+  const m: Record<string, unknown> = {
+    v: 1,
+    gatewayId: localId(rnd),
+    seq: int(rnd, 0, 1e9),
+    sentAt: rnd() < 0.5 ? int(rnd, 0, 2_000_000_000_000) : isoDateTime(rnd),
+    readings: Array.from({ length: int(rnd, 1, 6) }, () => nativeReading(rnd)),
+  };
+  if (rnd() < 0.3) m.enterpriseId = pick(rnd, ['ent-1', '', '晋钢']);
+  return m;
+}
+
 const EXTRA_KEYS = ['extra', 'constructor', 'toString', 'V', 'readings2'];
 
 /**

@@ -1,8 +1,8 @@
-import { type IngestSource, issuesToRecords, LocalId, type ReadingBatch, Timestamp } from '@yujing/schemas';
-import { z } from 'zod';
+import { type IngestSource, issuesToRecords, type ReadingBatch } from '@yujing/schemas';
 import { toEpochMs } from './epoch-time';
 import { DEFAULT_INTAKE_LIMITS, type IntakeLimits } from './intake-limits';
 import type { IntakeRegistry } from './intake-registry';
+import { Envelope, fastEnvelope } from './message-envelope';
 import { checkReading } from './reading-check';
 import { type IntakeIssue, type Rejection, type RejectReason, rejection } from './reject-reason';
 
@@ -29,17 +29,6 @@ export type IntakeOutcome =
       rejections: Rejection[];
       readingCount: number;
     };
-
-/** The message envelope; readings are checked one by one so valid ones survive a bad neighbour. */
-const Envelope = z.object({
-  v: z.literal(1),
-  gatewayId: LocalId,
-  seq: z.number().int().nonnegative(),
-  sentAt: Timestamp,
-  readings: z.array(z.unknown()).min(1),
-  /** Optional claim; when present it must match the transport's enterprise (defence in depth). */
-  enterpriseId: z.string().optional(),
-});
 
 /**
  * Validates one native v1 message and normalises its valid readings into a ReadingBatch.
@@ -73,12 +62,15 @@ export function intakeMessage(
       [{ path: 'readings', message: `at most ${limits.maxReadings} readings per message`, code: 'too_big' }],
     );
   }
-  const env = Envelope.safeParse(body);
-  if (!env.success) {
-    const issues = issuesToRecords(env.error.issues);
-    return fail('schema', `message does not match the native v1 format: ${summary(issues)}`, issues);
+  let m = fastEnvelope(body);
+  if (m === undefined) {
+    const env = Envelope.safeParse(body);
+    if (!env.success) {
+      const issues = issuesToRecords(env.error.issues);
+      return fail('schema', `message does not match the native v1 format: ${summary(issues)}`, issues);
+    }
+    m = env.data;
   }
-  const m = env.data;
   const enterpriseId = ctx.enterpriseId;
   const ids = { gatewayId: m.gatewayId, seq: m.seq };
   if (m.enterpriseId !== undefined && m.enterpriseId !== enterpriseId) {

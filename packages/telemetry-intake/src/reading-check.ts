@@ -1,4 +1,4 @@
-import { issuesToRecords, NativeReading, type NormalisedReading } from '@yujing/schemas';
+import { fastNativeReading, issuesToRecords, NativeReading, type NormalisedReading } from '@yujing/schemas';
 import { toEpochMs } from './epoch-time';
 import type { IntakeLimits } from './intake-limits';
 import type { IntakeRegistry } from './intake-registry';
@@ -22,17 +22,21 @@ export function checkReading(
   limits: IntakeLimits,
 ): ReadingVerdict {
   const at = `readings.${index}`;
-  const parsed = NativeReading.safeParse(raw);
-  if (!parsed.success) {
-    const issues = issuesToRecords(parsed.error.issues).map((i) => ({
-      ...i,
-      path: i.path === '(root)' ? at : `${at}.${i.path}`,
-    }));
-    const v = (raw as { v?: unknown } | null)?.v;
-    const nonFinite = typeof v === 'number' && !Number.isFinite(v);
-    return { ok: false, reason: nonFinite ? 'non-finite' : 'schema', issues };
+  // zod only when the exact fast check declines: it then accepts an edge case or names the issues
+  let r = fastNativeReading(raw);
+  if (r === undefined) {
+    const parsed = NativeReading.safeParse(raw);
+    if (!parsed.success) {
+      const issues = issuesToRecords(parsed.error.issues).map((i) => ({
+        ...i,
+        path: i.path === '(root)' ? at : `${at}.${i.path}`,
+      }));
+      const v = (raw as { v?: unknown } | null)?.v;
+      const nonFinite = typeof v === 'number' && !Number.isFinite(v);
+      return { ok: false, reason: nonFinite ? 'non-finite' : 'schema', issues };
+    }
+    r = parsed.data;
   }
-  const r = parsed.data;
   const point = registry.point(enterpriseId, r.point);
   if (!point) {
     return {
