@@ -79,6 +79,10 @@ export function build(deps: RulesWorkerDeps): RulesWorker {
   let restoring: Promise<void> = Promise.resolve();
   let consumer: Consumer | undefined;
   let joined = false;
+  /** Between a rebalance starting and the new assignment: ticks write nothing. */
+  let rebalancing = false;
+  /** Readings offsets this member last committed, per partition (reset on assignment). */
+  let committedReadings = new Map<number, bigint>();
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   // One engine call at a time: batches of both topics and the tick share the partition state.
@@ -130,12 +134,20 @@ export function build(deps: RulesWorkerDeps): RulesWorker {
     return part;
   }
 
+  /**
+   * Runs `fn` on the partition's state. On failure the state is dropped (restored again on next
+   * use) and the readings consumer is moved back to the first record not yet in a snapshot, so
+   * the restore replays what the discarded state had absorbed silently.
+   */
   async function guarded(p: number, fn: (part: PartitionState) => Promise<void>): Promise<void> {
     const part = await ensure(p);
     try {
       await fn(part);
     } catch (err) {
-      partitions.delete(p);
+      const from = part.replayFrom(part.consumedNext);
+      if (partitions.get(p) === part) partitions.delete(p);
+      if (from < part.consumedNext)
+        consumer?.seek({ topic: readingsTopic, partition: p, offset: from.toString() });
       throw err;
     }
   }
@@ -151,41 +163,71 @@ export function build(deps: RulesWorkerDeps): RulesWorker {
     const gen = generation;
     await restoring;
     if (stopped || !isRunning() || isStale() || gen !== generation) return;
+    let commitNext: bigint | undefined;
     await serial(() =>
       guarded(batch.partition, async (part) => {
+        // A seek after a failure (or a rebalance) while this batch waited makes it obsolete: its
+        // records follow a gap the restored state has not seen yet.
+        if (isStale() || gen !== generation) return;
         if (batch.topic === readingsTopic) {
           await processor.readings(part, batch.topic, batch.messages);
-          part.reached(BigInt(batch.lastOffset()) + 1n);
+          part.consumedNext = BigInt(batch.lastOffset()) + 1n;
+          part.reached(part.consumedNext);
+          commitNext = part.replayFrom(part.consumedNext);
         } else {
           await processor.commands(part, batch.topic, batch.messages);
+          commitNext = BigInt(batch.lastOffset()) + 1n;
         }
       }),
     );
+    if (commitNext === undefined) return;
     metrics.lag.set({ topic: batch.topic, partition: String(batch.partition) }, Number(batch.offsetLag()));
-    const last = batch.lastOffset();
-    resolveOffset(last);
-    await consumer!.commitOffsets([
-      { topic: batch.topic, partition: batch.partition, offset: (BigInt(last) + 1n).toString() },
-    ]);
+    resolveOffset(batch.lastOffset());
+    // The readings offset only moves when records got snapshotted (mostly at the wall-clock pass),
+    // so most readings batches have nothing new to commit and save the round trip.
+    const isReadings = batch.topic === readingsTopic;
+    if (!isReadings || commitNext > (committedReadings.get(batch.partition) ?? 0n)) {
+      if (isReadings) committedReadings.set(batch.partition, commitNext);
+      await consumer!.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: commitNext.toString() },
+      ]);
+    }
     await heartbeat();
   }
 
   async function runTick(): Promise<void> {
     await restoring;
+    const gen = generation;
+    const commits: Array<{ topic: string; partition: number; offset: string }> = [];
     await serial(async () => {
       let bytes = 0;
       for (const p of assigned) {
-        if (stopped) return;
-        await guarded(p, async (part) => {
-          if (part.live) await processor.tick(part);
-        }).catch((err: unknown) =>
+        // Stop writing snapshots once a rebalance began: the partitions may be moving.
+        if (stopped || rebalancing || gen !== generation) return;
+        await guarded(p, (part) => processor.tick(part)).catch((err: unknown) =>
           log.error({ err, partition: p }, 'tick failed; partition state will be restored'),
         );
-        for (const e of partitions.get(p)?.enterprises.values() ?? []) bytes += e.bytes;
+        const part = partitions.get(p);
+        if (!part) continue;
+        for (const e of part.enterprises.values()) bytes += e.bytes;
+        // The snapshots just written let the readings offset move past records they now cover.
+        const next = part.replayFrom(part.consumedNext);
+        if (next > (committedReadings.get(p) ?? 0n)) {
+          committedReadings.set(p, next);
+          commits.push({ topic: readingsTopic, partition: p, offset: next.toString() });
+        }
       }
       metrics.stateBytes.set(bytes);
       metrics.enterprises.set([...partitions.values()].reduce((n, part) => n + part.enterprises.size, 0));
     });
+    // Outside the engine chain: a commit retried during a rebalance must not hold up batches.
+    if (commits.length > 0 && !stopped && gen === generation) {
+      await consumer
+        ?.commitOffsets(commits)
+        .catch((err: unknown) =>
+          log.warn({ err }, 'readings offset commit after the tick failed; the next batch commits'),
+        );
+    }
   }
 
   async function checkPartitions(): Promise<void> {
@@ -222,7 +264,9 @@ export function build(deps: RulesWorkerDeps): RulesWorker {
         partitionAssigners: [CoPartitionAssigner],
         sessionTimeout: config.SESSION_TIMEOUT_MS,
         heartbeatInterval: Math.max(500, Math.floor(config.SESSION_TIMEOUT_MS / 10)),
-        maxWaitTimeInMs: 200,
+        minBytes: config.FETCH_MIN_BYTES,
+        maxWaitTimeInMs: config.FETCH_MAX_WAIT_MS,
+        maxBytesPerPartition: config.FETCH_MAX_BYTES_PER_PARTITION,
       });
       consumer = c;
       c.on(c.events.GROUP_JOIN, (e) => {
@@ -231,6 +275,8 @@ export function build(deps: RulesWorkerDeps): RulesWorker {
         const mine = [...(e.payload.memberAssignment[readingsTopic] ?? [])].sort((a, b) => a - b);
         log.info({ generation: gen, partitions: mine }, 'partitions assigned');
         assigned = mine;
+        rebalancing = false;
+        committedReadings = new Map();
         partitions = new Map();
         restoring = restore(mine).then(
           (restored) => {
@@ -240,6 +286,9 @@ export function build(deps: RulesWorkerDeps): RulesWorker {
             log.error({ err, partitions: mine }, 'partition restore failed; retried on the next batch');
           },
         );
+      });
+      c.on(c.events.REBALANCING, () => {
+        rebalancing = true;
       });
       c.on(c.events.CRASH, (e) =>
         log.error({ err: e.payload.error, restart: e.payload.restart }, 'consumer crashed'),

@@ -18,10 +18,16 @@ export const RulesWorkerConfig = z.object({
   /** DESIGN §9 lists each service's ops port in docs/; the rules-worker's is 9103. */
   OPS_HOST: z.string().default('127.0.0.1').describe('bind address of /healthz, /readyz, /metrics'),
   OPS_PORT: portVar().default(9103).describe('port of /healthz, /readyz, /metrics'),
-  /** Wall-clock pass: gateway offline, point no-data, shelve expiry. 1 s keeps offline alarms within a second of due. */
+  /**
+   * Wall-clock pass: gateway offline, point no-data, shelve expiry; it also snapshots the states
+   * changed by records that emitted nothing, so it bounds what a restore replays (ADR 0001).
+   * 1 s keeps offline alarms within a second of due.
+   */
   TICK_INTERVAL_MS: durationMs()
     .default(1_000)
-    .describe('interval of the wall-clock pass (offline, no-data, shelve expiry)'),
+    .describe(
+      'interval of the wall-clock pass (offline, no-data, shelve expiry; snapshots of changed states)',
+    ),
   /** Operators may not hide an alarm longer than this (ISA-18.2 shelving needs a bound). */
   MAX_SHELVE_MS: durationMs()
     .default(8 * 3_600_000)
@@ -47,6 +53,22 @@ export const RulesWorkerConfig = z.object({
   RESTORE_TIMEOUT_MS: durationMs()
     .default(60_000)
     .describe('deadline for restoring a partition from yj.rules-state.v1'),
+  /**
+   * A fetch returns once this many bytes are ready (or FETCH_MAX_WAIT_MS passed). Under load it
+   * makes batches bigger (one commit and fewer snapshots per batch); at low load the wait bounds
+   * the added latency. 64 KiB ≈ 6 records of 140 readings.
+   */
+  FETCH_MIN_BYTES: intVar(1, 16 * 1024 * 1024)
+    .default(65_536)
+    .describe('bytes a Kafka fetch waits for before returning (1 = return at once)'),
+  /** Longest a fetch waits for FETCH_MIN_BYTES: latency added at low load, kept small for the 1 s alarm budget. */
+  FETCH_MAX_WAIT_MS: durationMs()
+    .default(25)
+    .describe('longest a Kafka fetch waits for FETCH_MIN_BYTES (added latency at low load)'),
+  /** Bounds one partition's batch (and memory in flight); 1 MiB ≈ 100 records of 140 readings. */
+  FETCH_MAX_BYTES_PER_PARTITION: intVar(65_536, 64 * 1024 * 1024)
+    .default(1024 * 1024)
+    .describe('bytes fetched per partition and request'),
   /** Graceful shutdown deadline. */
   SHUTDOWN_TIMEOUT_MS: durationMs().default(20_000).describe('deadline of the whole graceful shutdown'),
   LOG_LEVEL: logLevelVar().default('info').describe('pino log level'),

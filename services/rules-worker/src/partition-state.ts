@@ -8,7 +8,24 @@ export interface EnterpriseEntry {
   commandsNext: bigint;
   /** Size of the last snapshot written (for the state-size gauge). */
   bytes: number;
+  /**
+   * Readings offset of the first record evaluated since the last snapshot, or undefined when the
+   * changelog holds everything. Those records changed the state but emitted nothing, so a
+   * restore replays them from here (ADR 0001, deferred snapshots).
+   */
+  dirtyFrom: bigint | undefined;
+  /** A wall-clock pass ran on a clean state (it may change it silently): snapshot on the next touch. */
+  snapshotDue: boolean;
 }
+
+const freshEntry = (state: EnterpriseState, readingsNext: bigint, commandsNext: bigint): EnterpriseEntry => ({
+  state,
+  readingsNext,
+  commandsNext,
+  bytes: 0,
+  dirtyFrom: undefined,
+  snapshotDue: false,
+});
 
 /**
  * The state of one assigned partition: every enterprise keyed to it. `live` turns true once the
@@ -19,13 +36,15 @@ export class PartitionState {
   readonly enterprises = new Map<string, EnterpriseEntry>();
   live = false;
   liveFrom = 0n;
+  /** Offset after the last readings record processed since this state was built (0 = none yet). */
+  consumedNext = 0n;
 
   constructor(readonly partition: number) {}
 
   entry(enterpriseId: string): EnterpriseEntry {
     let e = this.enterprises.get(enterpriseId);
     if (e === undefined) {
-      e = { state: createEnterpriseState(enterpriseId), readingsNext: 0n, commandsNext: 0n, bytes: 0 };
+      e = freshEntry(createEnterpriseState(enterpriseId), 0n, 0n);
       this.enterprises.set(enterpriseId, e);
     }
     return e;
@@ -34,14 +53,24 @@ export class PartitionState {
   static restore(partition: number, records: readonly StateRecord[]): PartitionState {
     const part = new PartitionState(partition);
     for (const r of records) {
-      part.enterprises.set(r.enterpriseId, {
-        state: restoreState(r.state),
-        readingsNext: BigInt(r.readingsNext),
-        commandsNext: BigInt(r.commandsNext),
-        bytes: 0,
-      });
+      part.enterprises.set(
+        r.enterpriseId,
+        freshEntry(restoreState(r.state), BigInt(r.readingsNext), BigInt(r.commandsNext)),
+      );
     }
     return part;
+  }
+
+  /**
+   * The first readings offset a restore must see again: the earliest record not yet in a
+   * snapshot, or `next` (the offset after the last processed record) when every state is written.
+   * Committing more than this would lose the unsnapshotted records' effects on a restart.
+   */
+  replayFrom(next: bigint): bigint {
+    let from = next;
+    for (const e of this.enterprises.values())
+      if (e.dirtyFrom !== undefined && e.dirtyFrom < from) from = e.dirtyFrom;
+    return from;
   }
 
   /** Marks the partition live once readings up to `liveFrom` have been processed. */

@@ -42,8 +42,9 @@ const NOTABLE = new Set(['raise', 'escalate', 'chatter', 'shelve-expired']);
 
 /**
  * Turns input records into engine calls and the engine's output into Kafka records. Transitions,
- * command results and the touched enterprises' state snapshots go out in one acknowledged
- * produce request; the caller commits offsets only after `flush` resolved.
+ * command results and the snapshots of the enterprises they concern go out in one acknowledged
+ * produce request; the caller commits offsets only after `flush` resolved, and readings offsets
+ * only up to `PartitionState.replayFrom` (records whose state is not yet snapshotted).
  */
 export class RulesProcessor {
   readonly #log: Logger;
@@ -55,6 +56,7 @@ export class RulesProcessor {
     const { contexts, metrics, now } = this.deps;
     const out = new Outbox();
     const stop = metrics.evaluationSeconds.startTimer();
+    metrics.batchRecords.observe(messages.length);
     for (const m of messages) {
       const offset = BigInt(m.offset);
       const batch = await this.#decodeOrDeadLetter(ReadingBatch, m, topic, part.partition);
@@ -74,7 +76,9 @@ export class RulesProcessor {
       if (offset < e.readingsNext) continue; // already in the restored state
       const res = evaluateBatch(e.state, batch, ctx, now());
       e.readingsNext = offset + 1n;
-      out.touched.set(batch.enterpriseId, e);
+      if (e.dirtyFrom === undefined) e.dirtyFrom = offset;
+      // A record that emitted nothing is replayed on restore instead of snapshotted now (ADR 0001).
+      if (res.transitions.length > 0 || e.snapshotDue) out.touched.set(batch.enterpriseId, e);
       out.transitions.push(...res.transitions);
       metrics.readings.inc(res.evaluated);
       if (res.outOfOrder) metrics.skipped.inc({ reason: 'out-of-order' }, res.outOfOrder);
@@ -127,17 +131,25 @@ export class RulesProcessor {
     await this.flush(out);
   }
 
-  /** The wall-clock pass over one live partition. */
+  /**
+   * The wall-clock pass over one partition (engine ticks only once it is live), which also
+   * snapshots every state changed by records since its last snapshot. A readings record that
+   * emitted nothing is written here, at the latest, so a restore replays at most one interval;
+   * and no tick ever runs between a snapshot and the records a restore replays on top of it.
+   */
   async tick(part: PartitionState): Promise<void> {
     const out = new Outbox();
     const now = this.deps.now();
     for (const [enterpriseId, e] of part.enterprises) {
-      const ctx = this.deps.contexts.get(enterpriseId);
-      if (!ctx) continue;
-      const res = tick(e.state, ctx, now);
-      if (res.transitions.length === 0) continue;
-      out.transitions.push(...res.transitions);
-      out.touched.set(enterpriseId, e);
+      const ctx = part.live ? this.deps.contexts.get(enterpriseId) : undefined;
+      if (ctx) {
+        const res = tick(e.state, ctx, now);
+        out.transitions.push(...res.transitions);
+        if (res.transitions.length > 0 || e.dirtyFrom !== undefined) out.touched.set(enterpriseId, e);
+        else e.snapshotDue = true;
+      } else if (e.dirtyFrom !== undefined) {
+        out.touched.set(enterpriseId, e);
+      }
     }
     await this.flush(out);
   }
@@ -158,6 +170,7 @@ export class RulesProcessor {
       };
       const value = encodeJson(record);
       e.bytes = value.length;
+      metrics.snapshotBytes.inc(value.length);
       return { key: enterpriseId, value };
     });
     const topicMessages = [];
@@ -173,8 +186,13 @@ export class RulesProcessor {
         messages: out.results.map((r) => ({ key: r.enterpriseId, value: encodeJson(r) })),
       });
     }
+    metrics.snapshots.inc(states.length);
     if (states.length > 0) topicMessages.push({ topic: topicName('rulesState', prefix), messages: states });
     await producer.raw.sendBatch({ acks: -1, topicMessages });
+    for (const e of out.touched.values()) {
+      e.dirtyFrom = undefined;
+      e.snapshotDue = false;
+    }
     for (const t of out.transitions) {
       metrics.transitions.inc({ kind: t.kind, transition: t.transition, level: String(t.level) });
       const fields = {

@@ -38,6 +38,22 @@ export function createWorkerMetrics(registry: Registry) {
       buckets: [0.0001, 0.0005, 0.001, 0.005, 0.01, 0.05, 0.1, 0.5],
       registers: [registry],
     }),
+    batchRecords: new Histogram({
+      name: 'yujing_rules_batch_records',
+      help: 'records per fetched Kafka batch of yj.readings.v1',
+      buckets: [1, 2, 5, 10, 20, 50, 100, 200, 500],
+      registers: [registry],
+    }),
+    snapshots: new Counter({
+      name: 'yujing_rules_snapshots_total',
+      help: 'enterprise state snapshots written to yj.rules-state.v1',
+      registers: [registry],
+    }),
+    snapshotBytes: new Counter({
+      name: 'yujing_rules_snapshot_bytes_total',
+      help: 'bytes of enterprise state snapshots written to yj.rules-state.v1',
+      registers: [registry],
+    }),
     lag: new Gauge({
       name: 'yujing_rules_consumer_lag',
       help: 'records behind the high watermark at the last fetched batch',

@@ -16,6 +16,21 @@ describe('rules-worker config', () => {
       'yj-rules-worker',
     ]);
   });
+  it('fetches with a small wait by default (alarm latency budget) and takes overrides', () => {
+    const d = loadConfig(RulesWorkerConfig, { KAFKA_BROKERS: 'a:9092' });
+    expect([d.FETCH_MIN_BYTES, d.FETCH_MAX_WAIT_MS, d.FETCH_MAX_BYTES_PER_PARTITION]).toEqual([
+      65_536, 25, 1_048_576,
+    ]);
+    const c = loadConfig(RulesWorkerConfig, {
+      KAFKA_BROKERS: 'a:9092',
+      FETCH_MIN_BYTES: '1',
+      FETCH_MAX_WAIT_MS: '100ms',
+    });
+    expect([c.FETCH_MIN_BYTES, c.FETCH_MAX_WAIT_MS]).toEqual([1, 100]);
+    expect(() => loadConfig(RulesWorkerConfig, { KAFKA_BROKERS: 'a:9092', FETCH_MIN_BYTES: '0' })).toThrow(
+      /FETCH_MIN_BYTES/,
+    );
+  });
   it('lists every bad variable', () => {
     expect(() => loadConfig(RulesWorkerConfig, { TICK_INTERVAL_MS: 'soon', CHATTER_COUNT: '9' })).toThrow(
       /KAFKA_BROKERS[\s\S]*TICK_INTERVAL_MS[\s\S]*CHATTER_COUNT|KAFKA_BROKERS[\s\S]*CHATTER_COUNT[\s\S]*TICK_INTERVAL_MS/,
