@@ -14,6 +14,7 @@ export {
 export { DEFAULT_INTAKE_LIMITS, type IntakeLimits } from './intake-limits';
 export { type IntakeContext, type IntakeOutcome, intakeMessage, summary } from './intake-message';
 export type { IntakeRegistry } from './intake-registry';
+export { Envelope, fastEnvelope } from './message-envelope';
 export { checkReading, type ReadingVerdict } from './reading-check';
 export {
   type IntakeIssue,
