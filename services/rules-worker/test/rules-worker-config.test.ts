@@ -19,7 +19,7 @@ describe('rules-worker config', () => {
   it('fetches with a small wait by default (alarm latency budget) and takes overrides', () => {
     const d = loadConfig(RulesWorkerConfig, { KAFKA_BROKERS: 'a:9092' });
     expect([d.FETCH_MIN_BYTES, d.FETCH_MAX_WAIT_MS, d.FETCH_MAX_BYTES_PER_PARTITION]).toEqual([
-      65_536, 25, 1_048_576,
+      262_144, 25, 1_048_576,
     ]);
     const c = loadConfig(RulesWorkerConfig, {
       KAFKA_BROKERS: 'a:9092',
