@@ -4,8 +4,8 @@
  *   decodeJson (fast parser, zod only on what it declines) vs JSON.parse + ReadingBatch.safeParse,
  *   with JSON.parse alone as the floor;
  * - the per-reading intake check (gateway-ingest, kafka-ingest): fastNativeReading vs
- *   NativeReading.safeParse, with epoch-ms and ISO timestamps; the envelope; a whole message
- *   through intakeMessage.
+ *   NativeReading.safeParse, with epoch-ms and ISO timestamps; the envelope; ISO → epoch ms
+ *   (toEpochMs vs Date.parse); a whole message through intakeMessage.
  * Rounds alternate fast and zod so both see the same machine load; figures are medians.
  * Run: pnpm exec tsx bench/decode.bench.ts   (writes its table into bench/README.md; --print only prints)
  */
@@ -14,7 +14,13 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { decodeJson, encodeJson } from '@yujing/kafka';
 import { fastNativeReading, fastReadingBatch, NativeReading, ReadingBatch } from '@yujing/schemas';
-import { Envelope, fastEnvelope, type IntakeRegistry, intakeMessage } from '@yujing/telemetry-intake';
+import {
+  Envelope,
+  fastEnvelope,
+  type IntakeRegistry,
+  intakeMessage,
+  toEpochMs,
+} from '@yujing/telemetry-intake';
 
 const READINGS_PER_MESSAGE = 140;
 const RECORDS = 32; // distinct records cycled through, so no single input is all the caches see
@@ -82,11 +88,14 @@ function compare(ops: Array<(i: number) => unknown>): number[] {
 }
 
 const records = Array.from({ length: RECORDS }, (_, n) => readingBatchRecord(n));
-const epochMessages = Array.from({ length: RECORDS }, (_, n) => nativeMessage(n, false));
-const isoMessages = Array.from({ length: RECORDS }, (_, n) => nativeMessage(n, true));
+// as they come out of JSON.parse (flat strings), like the intake sees them
+const offTheWire = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
+const epochMessages = Array.from({ length: RECORDS }, (_, n) => offTheWire(nativeMessage(n, false)));
+const isoMessages = Array.from({ length: RECORDS }, (_, n) => offTheWire(nativeMessage(n, true)));
 const epochReadings = epochMessages.flatMap((m) => m.readings);
 const isoReadings = isoMessages.flatMap((m) => m.readings);
 const epochBodies = epochMessages.map((m) => Buffer.from(JSON.stringify(m)));
+const isoBodies = isoMessages.map((m) => Buffer.from(JSON.stringify(m)));
 
 const registry: IntakeRegistry = {
   enterprise: () => ({}),
@@ -106,14 +115,11 @@ function check() {
   for (const r of [...epochReadings, ...isoReadings]) {
     if (fastNativeReading(r) === undefined || !NativeReading.safeParse(r).success) throw new Error('reading');
   }
-  const out = intakeMessage(
-    epochBodies[0]!,
-    { source: 'mqtt', enterpriseId: 'e', receivedAt: T0 },
-    registry,
-    limits,
-  );
-  if (!out.ok || out.batch?.readings.length !== READINGS_PER_MESSAGE)
-    throw new Error('intake rejected the bench message');
+  for (const body of [epochBodies[0]!, isoBodies[0]!]) {
+    const out = intakeMessage(body, { source: 'mqtt', enterpriseId: 'e', receivedAt: T0 }, registry, limits);
+    if (!out.ok || out.batch?.readings.length !== READINGS_PER_MESSAGE)
+      throw new Error('intake rejected a bench message');
+  }
 }
 
 type Row = [what: string, fast: string, zod: string, speedup: string];
@@ -164,6 +170,20 @@ function main() {
       return m;
     },
   ]);
+  const isoTimestamps = isoReadings.map((r) => (r as { ts: string }).ts);
+  const isoToMs = compare([
+    (i) => toEpochMs(isoTimestamps[i % isoTimestamps.length]!),
+    (i) => Date.parse(isoTimestamps[i % isoTimestamps.length]!),
+  ]);
+  const [intakeIso] = compare([
+    (i) =>
+      intakeMessage(
+        isoBodies[i % RECORDS]!,
+        { source: 'mqtt', enterpriseId: 'e', receivedAt: T0 },
+        registry,
+        limits,
+      ),
+  ]) as [number];
   const [intake] = compare([
     (i) =>
       intakeMessage(
@@ -182,7 +202,9 @@ function main() {
     row('intake: one reading, ISO-8601 ts with offset', isoReading),
     row(`intake: envelope of a ${READINGS_PER_MESSAGE}-reading message`, envelope),
     row(`intake: envelope + ${READINGS_PER_MESSAGE} reading checks (schema part of a message)`, checks),
+    row('intake: ISO-8601 ts → epoch ms (fast: toEpochMs; zod column: Date.parse)', isoToMs),
     [`intake: whole ${READINGS_PER_MESSAGE}-reading message (intakeMessage, epoch ts)`, us(intake), '', ''],
+    [`intake: whole ${READINGS_PER_MESSAGE}-reading message (intakeMessage, ISO ts)`, us(intakeIso), '', ''],
   ];
   const machine = `${cpu}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}, 1-min load average ${load} at start (shared machine), ${new Date().toISOString().slice(0, 10)}`;
   console.log(`machine: ${machine}`);
