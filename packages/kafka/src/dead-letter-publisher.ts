@@ -1,5 +1,10 @@
 import type { DeadLetterRecord } from '@yujing/schemas';
-import type { TypedProducer } from './typed-producer';
+import type { OutgoingRecord } from './typed-producer';
+
+/** Where dead letters go: a TypedProducer, or a LingerProducer coalescing them with other sends. */
+export interface DeadLetterSink {
+  send(topic: 'deadLetter', records: OutgoingRecord<DeadLetterRecord>[]): Promise<unknown>;
+}
 
 export interface DeadLetterInput {
   source: string;
@@ -17,7 +22,7 @@ export interface DeadLetterInput {
  * input: rejected is never the same as dropped.
  */
 export class DeadLetterPublisher {
-  constructor(private readonly producer: TypedProducer) {}
+  constructor(private readonly producer: DeadLetterSink) {}
 
   async publish(input: DeadLetterInput): Promise<void> {
     const raw = typeof input.raw === 'string' ? Buffer.from(input.raw) : input.raw;

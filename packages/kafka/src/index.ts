@@ -5,7 +5,7 @@ export {
   type BatchHandler,
   runBatchConsumer,
 } from './batch-consumer';
-export { type DeadLetterInput, DeadLetterPublisher } from './dead-letter-publisher';
+export { type DeadLetterInput, DeadLetterPublisher, type DeadLetterSink } from './dead-letter-publisher';
 export { type DecodeResult, decodeJson, encodeJson } from './json-codec';
 export { createKafka, type KafkaClientOptions } from './kafka-client';
 export {

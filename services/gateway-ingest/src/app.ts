@@ -1,4 +1,4 @@
-import { DeadLetterPublisher, TypedProducer } from '@yujing/kafka';
+import { DeadLetterPublisher, LingerProducer, TypedProducer } from '@yujing/kafka';
 import type { Logger } from '@yujing/logger';
 import { createMetricsRegistry, registerOpsRoutes } from '@yujing/service-runtime';
 import {
@@ -46,7 +46,15 @@ export async function buildGatewayIngest(deps: GatewayIngestDeps): Promise<Gatew
   const { config, logger } = deps;
   const metricsRegistry = deps.metricsRegistry ?? createMetricsRegistry('gateway-ingest');
   const metrics = createIngestMetrics(metricsRegistry);
-  const producer = new TypedProducer(deps.kafka, { prefix: config.TOPIC_PREFIX });
+  const kafkaProducer = new TypedProducer(deps.kafka, { prefix: config.TOPIC_PREFIX });
+  const producer = LingerProducer.over(kafkaProducer, {
+    prefix: config.TOPIC_PREFIX,
+    lingerMs: config.KAFKA_LINGER,
+    maxBatchRecords: config.KAFKA_BATCH_MAX_RECORDS,
+    maxBatchBytes: config.KAFKA_BATCH_MAX_BYTES,
+    maxInFlight: config.KAFKA_MAX_IN_FLIGHT_BATCHES,
+    onFlush: (flush) => metrics.produceBatchCalls.observe(flush.calls),
+  });
   const tracker = new SequenceTracker({ window: config.REPLAY_WINDOW, gapGraceMs: config.GAP_GRACE });
   const pipeline = new IngestPipeline({
     producer,
@@ -76,7 +84,11 @@ export async function buildGatewayIngest(deps: GatewayIngestDeps): Promise<Gatew
   const http = Fastify({ logger: false });
   registerOpsRoutes(http, {
     registry: metricsRegistry,
-    readiness: { registry: deps.registryReady, kafka: () => producer.connected, mqtt: () => mqtt.connected },
+    readiness: {
+      registry: deps.registryReady,
+      kafka: () => kafkaProducer.connected,
+      mqtt: () => mqtt.connected,
+    },
     isShuttingDown: () => stopping,
   });
   await registerHttpIngest(http, {
@@ -104,7 +116,7 @@ export async function buildGatewayIngest(deps: GatewayIngestDeps): Promise<Gatew
     metrics,
     tracker,
     async start() {
-      await producer.connect();
+      await kafkaProducer.connect();
       await mqtt.start();
       gapSweeper.start();
       logger.info({ topicPrefix: config.TOPIC_PREFIX, mqtt: config.MQTT_URL }, 'gateway-ingest started');
@@ -113,7 +125,7 @@ export async function buildGatewayIngest(deps: GatewayIngestDeps): Promise<Gatew
       stopping = true;
       await mqtt.stop();
       await gapSweeper.stop();
-      await producer.disconnect();
+      await kafkaProducer.disconnect();
     },
   };
 }

@@ -28,6 +28,12 @@ export function createIngestMetrics(registry: Registry) {
       buckets: [0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5, 30],
       registers: [registry],
     }),
+    produceBatchCalls: new Histogram({
+      name: 'yujing_ingest_produce_batch_calls',
+      help: "sends (a message's batch, its events, a dead letter) coalesced into one acknowledged produce request",
+      buckets: [1, 2, 4, 8, 16, 32, 64, 128, 256],
+      registers: [registry],
+    }),
     produceRetries: new Counter({
       name: 'yujing_ingest_produce_retries_total',
       help: 'Kafka produce attempts that failed and were retried',

@@ -1,4 +1,4 @@
-import type { DeadLetterPublisher, TypedProducer } from '@yujing/kafka';
+import type { DeadLetterPublisher, LingerProducer } from '@yujing/kafka';
 import type { Logger } from '@yujing/logger';
 import type { GatewayEvent } from '@yujing/schemas';
 import {
@@ -14,7 +14,8 @@ import {
 import type { IngestMetrics } from './ingest-metrics';
 
 export interface IngestPipelineDeps {
-  producer: TypedProducer;
+  /** Coalesces the concurrent messages' records into shared produce requests. */
+  producer: LingerProducer;
   deadLetters: DeadLetterPublisher;
   registry: IntakeRegistry;
   tracker: SequenceTracker;
@@ -31,7 +32,8 @@ export type IngestResult =
 
 /**
  * The transport-independent part of ingestion: validate and normalise (telemetry-intake), drop
- * replays, produce the batch + gateway events + dead letters, and resolve only once Kafka has
+ * replays, produce the batch + gateway events + dead letters (queued together, so they share a
+ * produce request with each other and with concurrent messages), and resolve only once Kafka has
  * all of them. MQTT acknowledges and HTTP answers after this resolves; if `signal` aborts first,
  * it rejects with DeliveryAbandoned and the input must not be acknowledged.
  */

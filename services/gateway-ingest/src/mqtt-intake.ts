@@ -31,7 +31,9 @@ export interface MqttIntakeOptions {
  * customHandleAcks) only after its records are on Kafka. mqtt.js handles a connection's packets
  * one at a time and waits for that acknowledgement, so a slow or absent Kafka stops the reading
  * by itself (the broker queues for our session, at most receive-maximum in flight), and it
- * resumes when Kafka answers again. Parallelism = number of connections.
+ * resumes when Kafka answers again. Parallelism = number of connections: the messages in flight
+ * across connections share produce requests (the pipeline's LingerProducer), so more connections
+ * mean larger, not more, requests.
  */
 export class MqttIntake {
   readonly #o: MqttIntakeOptions;
