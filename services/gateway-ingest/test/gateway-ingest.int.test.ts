@@ -327,6 +327,31 @@ describe('gateway-ingest over HTTP', () => {
     expect((await post(A.httpToken, message(400))).json()).toEqual({ status: 'duplicate' });
   });
 
+  it('concurrent requests share produce requests, and each is answered 202 with its batch on Kafka', async () => {
+    const batchCalls = async () => {
+      const text = (await service.http.inject({ method: 'GET', url: '/metrics' })).body;
+      const read = (name: string) =>
+        Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text)?.[1] ?? 0);
+      return {
+        requests: read('yujing_ingest_produce_batch_calls_count'),
+        sends: read('yujing_ingest_produce_batch_calls_sum'),
+      };
+    };
+    const before = await batchCalls();
+    const seqs = Array.from({ length: 20 }, (_, i) => 500 + i);
+    const answers = await Promise.all(seqs.map((seq) => post(A.httpToken, message(seq))));
+    expect(answers.map((r) => r.statusCode)).toEqual(seqs.map(() => 202));
+    await readings.until(() =>
+      seqs.every((seq) =>
+        batches().some((b) => b.enterpriseId === E1 && b.seq === seq && b.source === 'http'),
+      ),
+    );
+    const after = await batchCalls();
+    // At least our 20 sends (the gap sweeper may add an event meanwhile), in fewer requests.
+    expect(after.sends - before.sends).toBeGreaterThanOrEqual(seqs.length);
+    expect(after.requests - before.requests).toBeLessThan(after.sends - before.sends);
+  });
+
   it.each([
     ['no token', undefined, {}, 401],
     ['an unknown token', 'tok_nobody', {}, 401],
