@@ -146,8 +146,13 @@ export function build(deps: RulesWorkerDeps): RulesWorker {
     } catch (err) {
       const from = part.replayFrom(part.consumedNext);
       if (partitions.get(p) === part) partitions.delete(p);
-      if (from < part.consumedNext)
-        consumer?.seek({ topic: readingsTopic, partition: p, offset: from.toString() });
+      try {
+        if (from < part.consumedNext)
+          consumer?.seek({ topic: readingsTopic, partition: p, offset: from.toString() });
+      } catch (seekErr) {
+        // Only while stopping: the next owner resumes from the committed offset, which is ≤ `from`.
+        log.warn({ err: seekErr, partition: p }, 'could not move the readings consumer back');
+      }
       throw err;
     }
   }

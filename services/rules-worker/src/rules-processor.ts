@@ -170,7 +170,6 @@ export class RulesProcessor {
       };
       const value = encodeJson(record);
       e.bytes = value.length;
-      metrics.snapshotBytes.inc(value.length);
       return { key: enterpriseId, value };
     });
     const topicMessages = [];
@@ -186,9 +185,10 @@ export class RulesProcessor {
         messages: out.results.map((r) => ({ key: r.enterpriseId, value: encodeJson(r) })),
       });
     }
-    metrics.snapshots.inc(states.length);
     if (states.length > 0) topicMessages.push({ topic: topicName('rulesState', prefix), messages: states });
     await producer.raw.sendBatch({ acks: -1, topicMessages });
+    metrics.snapshots.inc(states.length);
+    for (const s of states) metrics.snapshotBytes.inc(s.value.length);
     for (const e of out.touched.values()) {
       e.dirtyFrom = undefined;
       e.snapshotDue = false;
