@@ -184,6 +184,7 @@ async function storeWriterPath(query: QuestDbQuery, prefix: string): Promise<num
         PARTITIONS_CONCURRENCY: 1,
         MAX_BYTES_PER_PARTITION: 4 * 1024 * 1024,
         FETCH_MAX_WAIT: 100,
+        FETCH_MIN_BYTES: 1,
         WRITE_MAX_ROWS: 50_000,
         MAX_FUTURE: 86_400_000,
         RETRY_INITIAL: 250,

@@ -8,7 +8,9 @@ export {
   classifyWriteError,
   createIlpSender,
   type IlpSenderConfig,
+  type IlpTransport,
   IlpWriter,
+  type IlpWriterOptions,
   ilpConfString,
 } from './ilp-writer';
 export { type OnlineChange, onlineMs } from './online-ratio';

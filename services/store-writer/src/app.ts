@@ -23,6 +23,7 @@ export interface StoreWriterDeps {
     | 'PARTITIONS_CONCURRENCY'
     | 'MAX_BYTES_PER_PARTITION'
     | 'FETCH_MAX_WAIT'
+    | 'FETCH_MIN_BYTES'
     | 'WRITE_MAX_ROWS'
     | 'MAX_FUTURE'
     | 'RETRY_INITIAL'
@@ -81,6 +82,7 @@ export function buildStoreWriter(deps: StoreWriterDeps): StoreWriter {
         consumerConfig: {
           maxBytesPerPartition: config.MAX_BYTES_PER_PARTITION,
           maxWaitTimeInMs: config.FETCH_MAX_WAIT,
+          minBytes: config.FETCH_MIN_BYTES,
           sessionTimeout: 30_000,
           heartbeatInterval: 3_000,
         },

@@ -17,12 +17,17 @@ export const StoreWriterConfig = z.object({
   CONSUMER_GROUP: z.string().min(1).default('yj.store-writer'),
   /** kafkajs client id (shows in broker logs). */
   KAFKA_CLIENT_ID: z.string().min(1).default('store-writer'),
-  /** Partitions written in parallel by one instance; > 1 only helps with several QuestDB senders, so 1. */
-  PARTITIONS_CONCURRENCY: intVar(1, 64).default(1),
+  /**
+   * Partition batches handled at once by one instance. Their rows share ILP requests (the writer
+   * merges concurrent writes), so QuestDB commits fewer, larger transactions.
+   */
+  PARTITIONS_CONCURRENCY: intVar(1, 64).default(8),
   /** Bytes fetched per partition and request: bounds the in-flight batch (4 MiB ≈ 20k readings). */
   MAX_BYTES_PER_PARTITION: intVar(65_536, 64 * 1024 * 1024).default(4 * 1024 * 1024),
-  /** How long a fetch waits for more data: larger = bigger batches at low load. */
+  /** How long a fetch waits for FETCH_MIN_BYTES: larger = bigger batches at low load. */
   FETCH_MAX_WAIT: durationMs().default(500),
+  /** Bytes a fetch waits for (up to FETCH_MAX_WAIT): bigger batches, fewer QuestDB transactions under load. */
+  FETCH_MIN_BYTES: intVar(1, 64 * 1024 * 1024).default(1024 * 1024),
   /** QuestDB HTTP endpoint (ILP writes). */
   QUESTDB_HTTP: urlVar().default('http://127.0.0.1:9000'),
   /** QuestDB PG-wire URL (schema and readiness); admin/quest is QuestDB's default local account. */
@@ -39,7 +44,7 @@ export const StoreWriterConfig = z.object({
   QDB_TTL_ALARM_EVENTS: ttl('3 YEARS'),
   QDB_TTL_DELIVERIES: ttl('1 YEAR'),
   QDB_TTL_GATEWAY_STATUS: ttl('1 YEAR'),
-  /** Most rows per ILP/HTTP request (one QuestDB transaction); a Kafka batch is split above this. */
+  /** Most rows per ILP/HTTP request (one QuestDB transaction); a Kafka batch is split above this, and concurrent batches are merged up to it. */
   WRITE_MAX_ROWS: intVar(1, 1_000_000).default(50_000),
   /** How long the QuestDB client retries a 5xx/connection error itself before we pause and back off. */
   QUESTDB_RETRY_TIMEOUT: durationMs().default(2_000),

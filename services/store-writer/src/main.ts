@@ -6,6 +6,7 @@ import { applySchema, createIlpSender, QuestDbQuery } from '@yujing/questdb';
 import { createMetricsRegistry, installGracefulShutdown, startOpsServer } from '@yujing/service-runtime';
 import { buildStoreWriter } from './app';
 import { StoreWriterConfig } from './config';
+import { createIlpRequestMetrics } from './store-writer-metrics';
 
 const config = loadConfigOrExit('store-writer', StoreWriterConfig);
 const logger = createLogger({ service: 'store-writer', level: config.LOG_LEVEL });
@@ -24,11 +25,14 @@ const tables = await applySchema(query, ddlDir, {
     gateway_status: config.QDB_TTL_GATEWAY_STATUS,
   },
 });
-const writer = await createIlpSender({
-  httpUrl: config.QUESTDB_HTTP,
-  retryTimeoutMs: config.QUESTDB_RETRY_TIMEOUT,
-  requestTimeoutMs: config.QUESTDB_REQUEST_TIMEOUT,
-});
+const writer = await createIlpSender(
+  {
+    httpUrl: config.QUESTDB_HTTP,
+    retryTimeoutMs: config.QUESTDB_RETRY_TIMEOUT,
+    requestTimeoutMs: config.QUESTDB_REQUEST_TIMEOUT,
+  },
+  { maxCoalescedRows: config.WRITE_MAX_ROWS, onRequest: createIlpRequestMetrics(registry).onRequest },
+);
 const app = buildStoreWriter({ config, kafka, writer, tables, logger, registry });
 
 const { isShuttingDown } = installGracefulShutdown({

@@ -42,3 +42,25 @@ export function createStoreWriterMetrics(registry: Registry) {
   };
 }
 export type StoreWriterMetrics = ReturnType<typeof createStoreWriterMetrics>;
+
+/** Metrics of the ILP writer's requests (created before the writer, which reports to them). */
+export function createIlpRequestMetrics(registry: Registry) {
+  const rows = new Histogram({
+    name: 'yujing_store_writer_request_rows',
+    help: 'Rows per acknowledged ILP/HTTP request (concurrent batches of several partitions share one)',
+    buckets: [100, 500, 1_000, 5_000, 10_000, 25_000, 50_000, 100_000],
+    registers: [registry],
+  });
+  const calls = new Histogram({
+    name: 'yujing_store_writer_request_batches',
+    help: 'Partition batches (write calls) merged into one acknowledged ILP/HTTP request',
+    buckets: [1, 2, 4, 8, 16, 32],
+    registers: [registry],
+  });
+  return {
+    onRequest(rowCount: number, callCount: number): void {
+      rows.observe(rowCount);
+      calls.observe(callCount);
+    },
+  };
+}

@@ -51,9 +51,10 @@ export async function startWriter(opts: {
     config: {
       TOPIC_PREFIX: opts.topicPrefix,
       CONSUMER_GROUP: groupId,
-      PARTITIONS_CONCURRENCY: 1,
+      PARTITIONS_CONCURRENCY: 4,
       MAX_BYTES_PER_PARTITION: 1024 * 1024,
       FETCH_MAX_WAIT: 200,
+      FETCH_MIN_BYTES: 1,
       WRITE_MAX_ROWS: 1_000,
       MAX_FUTURE: 86_400_000,
       RETRY_INITIAL: 100,
