@@ -45,7 +45,9 @@ function ring(head: number, i: number, cap: number, data: number): number {
 /**
  * Rate of change: samples decimated to one per `stepMs`, so memory is bounded (RATE_CAPACITY
  * pairs) whatever the sampling rate. Returns units per minute between the oldest sample still
- * inside the window and this reading, NaN without a reference.
+ * inside the window and this reading, NaN without a reference. The reference must be at least one
+ * step (windowMs / (RATE_CAPACITY − 1)) old: over milliseconds, sensor jitter would read as a
+ * steep rise (0.5 ppm in 10 ms is 3,000 ppm/min).
  */
 export function ratePerMin(slot: SlotState, rule: CompiledRule, ts: number, v: number): number {
   const cap = rule.capacity;
@@ -57,7 +59,7 @@ export function ratePerMin(slot: SlotState, rule: CompiledRule, ts: number, v: n
   for (let i = 0; i < len; i++) {
     const at = ring(head, i, cap, RATE_DATA);
     const t0 = w[at]!;
-    if (t0 >= from && t0 < ts) {
+    if (t0 >= from && ts - t0 >= rule.stepMs) {
       rate = ((v - w[at + 1]!) * 60_000) / (ts - t0);
       break;
     }

@@ -31,6 +31,16 @@ describe('rate of change', () => {
     expect(feed(state, ctx, series('CO-1', values)).map(brief)).toEqual(expected);
   });
 
+  it('needs one decimation step of history: jitter between samples milliseconds apart is no rise', () => {
+    const { state, ctx } = fresh([coPoint('CO-1', [roc])]);
+    // 10 ms apart, ±0.5: 3,000 ppm/min if taken over 10 ms; the window has no reference yet.
+    const jitter = Array.from({ length: 50 }, (_, i) => 10 + (i % 2) * 0.5);
+    expect(feed(state, ctx, series('CO-1', jitter, 10)).map(brief)).toEqual([]);
+    // A real rise over seconds (≥ windowMs / 7 of history) still raises.
+    const { state: s2, ctx: c2 } = fresh([coPoint('CO-1', [roc])]);
+    expect(feed(s2, c2, series('CO-1', [10, 10, 10, 20], 5_000)).map(brief)).toEqual(['raise:active-unack:L2']);
+  });
+
   it('a sudden drop raises a drop rule (launder level)', () => {
     const drop = rule({
       id: 'drop',
