@@ -38,7 +38,9 @@ describe('rate of change', () => {
     expect(feed(state, ctx, series('CO-1', jitter, 10)).map(brief)).toEqual([]);
     // A real rise over seconds (≥ windowMs / 7 of history) still raises.
     const { state: s2, ctx: c2 } = fresh([coPoint('CO-1', [roc])]);
-    expect(feed(s2, c2, series('CO-1', [10, 10, 10, 20], 5_000)).map(brief)).toEqual(['raise:active-unack:L2']);
+    expect(feed(s2, c2, series('CO-1', [10, 10, 10, 20], 5_000)).map(brief)).toEqual([
+      'raise:active-unack:L2',
+    ]);
   });
 
   it('a sudden drop raises a drop rule (launder level)', () => {
