@@ -44,13 +44,17 @@ describe('LingerProducer against the real broker', () => {
 
     const collector = await new TopicCollector(topics.kafka, topicName('readings', topics.prefix)).start();
     try {
-      const records = await collector.until(calls.length);
+      const distinct = (rs: readonly { key: string | null; value: Buffer | null }[]) =>
+        new Set(rs.map((r) => `${r.key}:${r.value?.toString()}`)).size;
+      const records = await collector.until((rs) => distinct(rs) >= calls.length);
       for (const enterpriseId of ENTERPRISES) {
         const seqs = records
           .filter((r) => r.key === enterpriseId)
           .sort((a, b) => Number(BigInt(a.offset) - BigInt(b.offset)))
           .map((r) => (JSON.parse(r.value!.toString()) as { seq: number }).seq);
-        expect(seqs).toEqual(Array.from({ length: perKey }, (_, i) => i));
+        // At-least-once: kafkajs re-sends a request whose answer it lost (seen on a freshly created
+        // topic under load), so a record may appear twice; the order of first appearances is the call order.
+        expect([...new Set(seqs)]).toEqual(Array.from({ length: perKey }, (_, i) => i));
       }
     } finally {
       await collector.stop();
