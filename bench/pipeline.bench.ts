@@ -165,6 +165,18 @@ try {
   const deliveriesBeforeLatency = deliveries.length;
 
   // --- 3. alarm latency at half the best rate (background load + injected CO excursions) ----
+  // First let the backlog of the last step drain (published messages acknowledged, both consumer
+  // groups at the end), so latency is measured at that rate, not behind a queue left by a failed step.
+  const drainStarted = Date.now();
+  for (;;) {
+    const l = await lags();
+    if ((driver.inFlight === 0 && l.rules === 0 && l.store === 0) || Date.now() - drainStarted > 300_000)
+      break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  console.log(
+    `backlog drained in ${((Date.now() - drainStarted) / 1000).toFixed(0)} s before the latency phase`,
+  );
   const coPoints = fleet.fleet.gateways.flatMap((g) => g.points.filter((p) => p.kind === 'co-concentration'));
   const injected = new Map<string, number>();
   const latencyRate = Math.max(500, best / 2);
