@@ -40,6 +40,9 @@ for (const ch of ' ,=') ESCAPE_CLASS[ch.charCodeAt(0)] = UNQUOTED;
 for (const ch of '\n\r\\') ESCAPE_CLASS[ch.charCodeAt(0)] = UNQUOTED | QUOTED;
 ESCAPE_CLASS[QUOTE] = QUOTED;
 
+/** Field positions per row with memoised names, timestamps and symbol values (more are looked up). */
+const MAX_SLOTS = 32;
+
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 /**
@@ -52,9 +55,25 @@ export class IlpEncoder {
   readonly #names = new IlpNameCache();
   readonly #double = new Float64Array(1);
   readonly #doubleBytes = new Uint8Array(this.#double.buffer);
-  /** Rows of a batch share timestamps (received_at, often ts): the last conversion is kept. */
-  #lastMs = Number.NaN;
-  #lastMicros = '';
+  /** Rows of a batch share timestamps (often ts): the last conversion is kept. */
+  #designatedMs = Number.NaN;
+  #designatedMicros = '';
+  #lastTable: string | undefined;
+  #lastTableBytes: Uint8Array = new Uint8Array(0);
+  /**
+   * Per field position (symbols, then columns, in row order; the first MAX_SLOTS): the name last
+   * seen there and its bytes; the last timestamp column's ms and µs digits; and the symbol value
+   * last written there in this batch, with where its escaped bytes are in the buffer.
+   */
+  readonly #slotName: (string | undefined)[] = new Array(MAX_SLOTS).fill(undefined);
+  readonly #slotNameBytes: Uint8Array[] = new Array(MAX_SLOTS).fill(new Uint8Array(0));
+  readonly #slotMs = new Float64Array(MAX_SLOTS).fill(Number.NaN);
+  readonly #slotMicros: string[] = new Array(MAX_SLOTS).fill('');
+  readonly #slotValue: (string | undefined)[] = new Array(MAX_SLOTS).fill(undefined);
+  readonly #slotValueAt = new Int32Array(MAX_SLOTS);
+  readonly #slotValueLength = new Int32Array(MAX_SLOTS);
+  /** Slots whose symbol value may be set (cleared at the start of every batch). */
+  #slotsUsed = 0;
 
   readonly #maxBytes: number;
 
@@ -67,6 +86,9 @@ export class IlpEncoder {
   /** Encodes the rows; throws YJ_ERR_QUESTDB_ROWS_REJECTED naming the first row the client would refuse. */
   encode(rows: readonly IlpRow[]): Buffer {
     this.#pos = 0;
+    // The bytes of the previous batch are gone: no symbol value may be copied from them.
+    for (let i = 0; i < this.#slotsUsed; i++) this.#slotValue[i] = undefined;
+    this.#slotsUsed = 0;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as IlpRow;
       try {
@@ -82,40 +104,49 @@ export class IlpEncoder {
   }
 
   #row(row: IlpRow): void {
-    const names = this.#names;
-    const table = names.table(row.table);
+    const table = this.#tableBytes(row.table);
     this.#ensure(table.length);
     this.#bytes(table);
     let fields = 0;
+    let slot = 0;
     const symbols = row.symbols;
     for (const name in symbols) {
       const value = symbols[name];
-      if (value === null || value === undefined) continue;
-      const text = typeof value === 'string' ? value : String(value);
-      const nameBytes = names.column(name);
-      this.#ensure(2 + nameBytes.length);
-      this.#buf[this.#pos++] = COMMA;
-      this.#bytes(nameBytes);
-      this.#buf[this.#pos++] = EQUALS;
-      this.#text(text, UNQUOTED);
-      fields++;
+      // A null symbol's name is not looked at (nor validated), as the client never sees it.
+      if (value !== null && value !== undefined) {
+        const nameBytes = this.#nameBytes(slot, name);
+        this.#ensure(2 + nameBytes.length);
+        this.#buf[this.#pos++] = COMMA;
+        this.#bytes(nameBytes);
+        this.#buf[this.#pos++] = EQUALS;
+        if (typeof value === 'string') this.#symbolValue(slot, value);
+        else this.#text(String(value), UNQUOTED);
+        fields++;
+      }
+      slot++;
     }
     let separator = SPACE;
     const columns = row.columns;
     for (const name in columns) {
       const column = columns[name];
-      if (!column) continue;
-      const nameBytes = names.column(name);
-      this.#column(separator, nameBytes, column);
-      separator = COMMA;
-      fields++;
+      if (column) {
+        this.#column(separator, this.#nameBytes(slot, name), column, slot);
+        separator = COMMA;
+        fields++;
+      }
+      slot++;
     }
     if (fields === 0) throw new Error('The row must have a symbol or column set before it is closed');
     const tsMs = row.tsMs;
     if (!Number.isInteger(tsMs)) {
       throw new Error(`Designated timestamp must be an integer or BigInt, received ${tsMs}`);
     }
-    const micros = this.#micros(tsMs);
+    let micros = this.#designatedMicros;
+    if (tsMs !== this.#designatedMs) {
+      micros = microsDigits(tsMs);
+      this.#designatedMs = tsMs;
+      this.#designatedMicros = micros;
+    }
     this.#ensure(micros.length + 3);
     this.#buf[this.#pos++] = SPACE;
     this.#ascii(micros);
@@ -123,8 +154,63 @@ export class IlpEncoder {
     this.#buf[this.#pos++] = NEWLINE;
   }
 
+  /** The table's bytes: the last table's again without a lookup (a batch is mostly one table). */
+  #tableBytes(table: string): Uint8Array {
+    if (table === this.#lastTable) return this.#lastTableBytes;
+    const bytes = this.#names.table(table);
+    this.#lastTable = table;
+    this.#lastTableBytes = bytes;
+    return bytes;
+  }
+
+  /**
+   * The name's bytes: rows of a batch have the same fields in the same order, so the name last seen
+   * at this position is compared first (same string, usually the same pointer) before the cache.
+   */
+  #nameBytes(slot: number, name: string): Uint8Array {
+    if (slot < MAX_SLOTS && this.#slotName[slot] === name) return this.#slotNameBytes[slot] as Uint8Array;
+    const bytes = this.#names.column(name);
+    if (slot < MAX_SLOTS) {
+      this.#slotName[slot] = name;
+      this.#slotNameBytes[slot] = bytes;
+    }
+    return bytes;
+  }
+
+  /**
+   * Writes a symbol value. When it equals the value written last at this position in this batch
+   * (enterprise, gateway, kind, quality repeat row after row), its escaped bytes are copied from
+   * there instead of scanned again.
+   */
+  #symbolValue(slot: number, value: string): void {
+    if (slot >= MAX_SLOTS) {
+      this.#text(value, UNQUOTED);
+      return;
+    }
+    if (this.#slotValue[slot] === value) {
+      const from = this.#slotValueAt[slot] as number;
+      const length = this.#slotValueLength[slot] as number;
+      this.#ensure(length);
+      const buf = this.#buf;
+      const pos = this.#pos;
+      if (length <= COPY_WHILE_SCANNING_MAX) {
+        for (let i = 0; i < length; i++) buf[pos + i] = buf[from + i] as number;
+      } else {
+        buf.copyWithin(pos, from, from + length);
+      }
+      this.#pos = pos + length;
+      return;
+    }
+    const start = this.#pos;
+    this.#text(value, UNQUOTED);
+    this.#slotValue[slot] = value;
+    this.#slotValueAt[slot] = start;
+    this.#slotValueLength[slot] = this.#pos - start;
+    if (slot >= this.#slotsUsed) this.#slotsUsed = slot + 1;
+  }
+
   /** Writes `<separator>name=<value>`; checks the value first, as the client does. */
-  #column(separator: number, name: Uint8Array, column: IlpValue): void {
+  #column(separator: number, name: Uint8Array, column: IlpValue, slot: number): void {
     const head = 2 + name.length;
     switch (column.type) {
       case 'double': {
@@ -177,7 +263,7 @@ export class IlpEncoder {
         if (!Number.isInteger(ms)) {
           throw new Error(`Timestamp value must be an integer or BigInt, received ${ms}`);
         }
-        const micros = this.#micros(ms);
+        const micros = this.#columnMicros(slot, ms);
         this.#ensure(head + micros.length + 1);
         this.#name(separator, name);
         this.#ascii(micros);
@@ -195,13 +281,13 @@ export class IlpEncoder {
     this.#buf[this.#pos++] = EQUALS;
   }
 
-  /** Epoch ms → µs digits: exact in doubles up to 2^53 µs (year 2255), BigInt beyond, like the client. */
-  #micros(ms: number): string {
-    if (ms === this.#lastMs) return this.#lastMicros;
-    const micros = ms * 1000;
-    const digits = Number.isSafeInteger(micros) ? String(micros) : (BigInt(ms) * 1000n).toString();
-    this.#lastMs = ms;
-    this.#lastMicros = digits;
+  /** A timestamp column's µs digits; the last conversion at each position is kept (received_at repeats). */
+  #columnMicros(slot: number, ms: number): string {
+    if (slot >= MAX_SLOTS) return microsDigits(ms);
+    if (this.#slotMs[slot] === ms) return this.#slotMicros[slot] as string;
+    const digits = microsDigits(ms);
+    this.#slotMs[slot] = ms;
+    this.#slotMicros[slot] = digits;
     return digits;
   }
 
@@ -297,4 +383,10 @@ export class IlpEncoder {
     this.#buf.copy(grown, 0, 0, this.#pos);
     this.#buf = grown;
   }
+}
+
+/** Epoch ms → µs digits: exact in doubles up to 2^53 µs (year 2255), BigInt beyond, like the client. */
+function microsDigits(ms: number): string {
+  const micros = ms * 1000;
+  return Number.isSafeInteger(micros) ? String(micros) : (BigInt(ms) * 1000n).toString();
 }
