@@ -7,7 +7,7 @@ import {
   readingRows,
   type TableNames,
 } from '@yujing/questdb';
-import { issuesToRecords } from '@yujing/schemas';
+import { issuesToRecords, type ReadingBatch } from '@yujing/schemas';
 
 /** The topics store-writer sinks into QuestDB. */
 export const SINK_TOPICS = ['readings', 'alarms', 'deliveries', 'gatewayEvents'] as const;
@@ -18,7 +18,7 @@ export interface PendingRow {
   row: IlpRow;
   offset: string;
   /** The bytes to dead-letter for this row: the record, or one reading with its batch context. */
-  raw: () => Buffer;
+  raw(): Buffer;
 }
 
 export interface Rejection {
@@ -62,36 +62,77 @@ export function recordRows(
       ],
     };
   }
-  const rows: IlpRow[] =
-    topic === 'readings'
-      ? readingRows(tables, decoded.value as never)
-      : topic === 'alarms'
-        ? [alarmEventRow(tables, decoded.value as never)]
+  if (topic !== 'readings') {
+    const row =
+      topic === 'alarms'
+        ? alarmEventRow(tables, decoded.value as never)
         : topic === 'deliveries'
-          ? [deliveryRow(tables, decoded.value as never)]
-          : [gatewayStatusRow(tables, decoded.value as never)];
-  const rawOf = (i: number) => () =>
-    topic === 'readings'
-      ? Buffer.from(
-          JSON.stringify({
-            ...(decoded.value as object),
-            readings: [(decoded.value as { readings: unknown[] }).readings[i]],
-          }),
-        )
-      : raw;
+          ? deliveryRow(tables, decoded.value as never)
+          : gatewayStatusRow(tables, decoded.value as never);
+    return checkTimes([row], (_i, row) => new RecordRow(row, message.offset, raw), nowMs, maxFutureMs);
+  }
+  const batch = decoded.value as ReadingBatch;
+  return checkTimes(
+    readingRows(tables, batch),
+    (i, row) => new ReadingRow(row, message.offset, batch, i),
+    nowMs,
+    maxFutureMs,
+  );
+}
+
+/** Splits rows into those to write and those too far ahead of the clock (dead-lettered). */
+function checkTimes(
+  rows: IlpRow[],
+  pending: (index: number, row: IlpRow) => PendingRow,
+  nowMs: number,
+  maxFutureMs: number,
+): RecordRows {
   const out: RecordRows = { rows: [], rejected: [] };
-  rows.forEach((row, i) => {
-    if (row.tsMs > nowMs + maxFutureMs) {
+  const latest = nowMs + maxFutureMs;
+  for (let i = 0; i < rows.length; i++) {
+    const row = rows[i] as IlpRow;
+    const p = pending(i, row);
+    if (row.tsMs > latest) {
       out.rejected.push({
         reason: 'timestamp-out-of-range',
         message: `time ${new Date(row.tsMs).toISOString()} is more than ${maxFutureMs} ms ahead of the clock`,
         issues: [],
-        offset: message.offset,
-        raw: rawOf(i)(),
+        offset: p.offset,
+        raw: p.raw(),
       });
     } else {
-      out.rows.push({ row, offset: message.offset, raw: rawOf(i) });
+      out.rows.push(p);
     }
-  });
+  }
   return out;
+}
+
+/** A row of a one-row record: its dead-letter bytes are the record's. */
+class RecordRow implements PendingRow {
+  constructor(
+    readonly row: IlpRow,
+    readonly offset: string,
+    readonly record: Buffer,
+  ) {}
+
+  raw(): Buffer {
+    return this.record;
+  }
+}
+
+/**
+ * A row of a reading batch: its dead-letter bytes (the batch with only this reading) are built
+ * only when asked for, from the decoded batch all rows of the record share (no closure per row).
+ */
+class ReadingRow implements PendingRow {
+  constructor(
+    readonly row: IlpRow,
+    readonly offset: string,
+    readonly batch: ReadingBatch,
+    readonly index: number,
+  ) {}
+
+  raw(): Buffer {
+    return Buffer.from(JSON.stringify({ ...this.batch, readings: [this.batch.readings[this.index]] }));
+  }
 }

@@ -37,6 +37,22 @@ describe('recordRows', () => {
     expect(out.rejected.map((r) => [r.reason, r.offset])).toEqual([['timestamp-out-of-range', '42']]);
   });
 
+  it('dead-letters a reading too far ahead with only that reading and its batch context', () => {
+    const out = recordRows('readings', tables, msg(batch([NOW, NOW + 120_000])), NOW, 60_000);
+    const dead = JSON.parse(out.rejected[0]!.raw.toString());
+    expect(dead).toEqual({
+      ...batch([NOW, NOW + 120_000]),
+      readings: [batch([NOW, NOW + 120_000]).readings[1]],
+    });
+  });
+
+  it("gives a one-row record's row the record's own bytes to dead-letter", () => {
+    const event = { enterpriseId: 'e', gatewayId: 'gw', type: 'offline', reason: 'last-will', at: NOW };
+    const message = msg(event);
+    const out = recordRows('gatewayEvents', tables, message, NOW, 60_000);
+    expect(out.rows.map((r) => [r.offset, r.raw()])).toEqual([['42', message.value]]);
+  });
+
   it.each([
     ['invalid JSON', '{nope', 'invalid-json'],
     ['a schema violation', { ...batch([NOW]), readings: [] }, 'schema'],
