@@ -3,7 +3,8 @@
  * decode → rows → ILP/HTTP, offsets committed after the ack) side by side with the raw
  * @questdb/nodejs-client writing the same rows, in the same run, into separate tables.
  * First, encode-only (no I/O): the same rows encoded into ILP bytes by our IlpEncoder and by the
- * client's own buffer (appendRow over a Sender with auto-flush off), alternating, best of 3 rounds.
+ * client's own buffer (appendRow over a Sender with auto-flush off), alternating, best of 3 rounds;
+ * and ReadingBatch → bytes (readingRows + IlpEncoder, what store-writer does after decoding).
  *
  *   source deploy/local/env.sh && pnpm exec tsx bench/questdb-writer.bench.ts [readings=100000]
  *
@@ -90,8 +91,26 @@ async function encodeRate(
   return { rowsPerS: rows / ((performance.now() - started) / 1000), bytes };
 }
 
+/** ReadingBatch → ILP bytes per second: rows built and encoded, as store-writer does after decoding. */
+function batchToBytesRate(
+  encoder: IlpEncoder,
+  tables: ReturnType<typeof tableNames>,
+  rounds: number,
+): { rowsPerS: number; bytes: number } {
+  let rows = 0;
+  let bytes = 0;
+  const started = performance.now();
+  for (let r = 0; r < rounds; r++) {
+    for (const batch of batches) {
+      bytes += encoder.encode(readingRows(tables, batch)).length;
+      rows += batch.readings.length;
+    }
+  }
+  return { rowsPerS: rows / ((performance.now() - started) / 1000), bytes };
+}
+
 /** Encode-only: our IlpEncoder vs the client's buffer on the bench's rows, alternating, best of 3. */
-async function encodeOnly(): Promise<{ client: number; ours: number }> {
+async function encodeOnly(): Promise<{ client: number; ours: number; fromBatches: number }> {
   const tables = tableNames('bench_encode_');
   const rowBatches = batches.map((b) => readingRows(tables, b));
   const sender = await Sender.fromConfig(
@@ -107,16 +126,21 @@ async function encodeOnly(): Promise<{ client: number; ours: number }> {
   const viaEncoder = (rows: readonly IlpRow[]) => encoder.encode(rows).length;
   let client = 0;
   let ours = 0;
+  let fromBatches = 0;
   for (let round = 0; round < 3; round++) {
     const c = await encodeRate(viaClient, rowBatches, 1);
     const o = await encodeRate(viaEncoder, rowBatches, 10);
-    if (o.bytes !== 10 * c.bytes) throw new Error('bench: the encoders produced different lengths');
+    const b = batchToBytesRate(encoder, tables, 10);
+    if (o.bytes !== 10 * c.bytes || b.bytes !== o.bytes) {
+      throw new Error('bench: the encoders produced different lengths');
+    }
     client = Math.max(client, c.rowsPerS);
     ours = Math.max(ours, o.rowsPerS);
+    fromBatches = Math.max(fromBatches, b.rowsPerS);
   }
   sender.reset();
   await sender.close();
-  return { client, ours };
+  return { client, ours, fromBatches };
 }
 
 async function rawClient(query: QuestDbQuery, prefix: string): Promise<number> {
@@ -251,6 +275,7 @@ async function main() {
         [
           ["@questdb/nodejs-client's buffer (appendRow over a Sender)", encode.client],
           ['IlpEncoder (@yujing/questdb, what store-writer sends)', encode.ours],
+          ['ReadingBatch → bytes (readingRows + IlpEncoder, rows built in the loop)', encode.fromBatches],
         ] as const
       ).map(
         ([name, rate]) =>
