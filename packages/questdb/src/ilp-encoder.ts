@@ -14,6 +14,8 @@ import { questdbErrors } from './questdb-errors';
  *
  * A text with nothing to escape is copied as it is scanned when short and ASCII, or written with one
  * `Buffer.write` otherwise; only a text that needs escaping is escaped first (then one write).
+ * A piece of a row that is the same as at the same place in an earlier row of the batch (table,
+ * `,name=value`, designated timestamp) is copied from that row's bytes instead of encoded again.
  */
 
 /** The client's default max_buf_size (100 MiB): a batch encoding to more is refused. */
@@ -21,6 +23,8 @@ export const MAX_ENCODED_BYTES = 100 * 1024 * 1024;
 const INITIAL_BYTES = 64 * 1024;
 /** Longer ASCII texts are scanned, then written by one `Buffer.write` (faster than a copy loop). */
 const COPY_WHILE_SCANNING_MAX = 64;
+/** Copies of more bytes are one `copyWithin` (a byte loop costs ~1.5 ns a byte, the call ~25 ns). */
+const COPY_LOOP_MAX = 16;
 
 const SPACE = 0x20;
 const COMMA = 0x2c;
@@ -55,25 +59,36 @@ export class IlpEncoder {
   readonly #names = new IlpNameCache();
   readonly #double = new Float64Array(1);
   readonly #doubleBytes = new Uint8Array(this.#double.buffer);
-  /** Rows of a batch share timestamps (often ts): the last conversion is kept. */
+  /**
+   * Rows of a batch repeat most of their bytes: the same table, enterprise, kind, quality, gateway,
+   * received_at and often ts. Each piece of a row (the table; `,name=value` of a field; the designated
+   * timestamp) is remembered with where it was last written in this batch, and when the next row's
+   * piece is the same (same strings, the same column object, the same separator) its bytes are
+   * copied from there; adjacent copies are merged into one run (one `copyWithin` when long).
+   */
+  #tableName: string | undefined;
+  #tableAt = -1;
+  #tableEnd = 0;
   #designatedMs = Number.NaN;
   #designatedMicros = '';
-  #lastTable: string | undefined;
-  #lastTableBytes: Uint8Array = new Uint8Array(0);
-  /**
-   * Per field position (symbols, then columns, in row order; the first MAX_SLOTS): the name last
-   * seen there and its bytes; the last timestamp column's ms and µs digits; and the symbol value
-   * last written there in this batch, with where its escaped bytes are in the buffer.
-   */
+  #designatedAt = -1;
+  #designatedEnd = 0;
+  /** Per field position (symbols, then columns, in row order; the first MAX_SLOTS). */
   readonly #slotName: (string | undefined)[] = new Array(MAX_SLOTS).fill(undefined);
   readonly #slotNameBytes: Uint8Array[] = new Array(MAX_SLOTS).fill(new Uint8Array(0));
   readonly #slotMs = new Float64Array(MAX_SLOTS).fill(Number.NaN);
   readonly #slotMicros: string[] = new Array(MAX_SLOTS).fill('');
-  readonly #slotValue: (string | undefined)[] = new Array(MAX_SLOTS).fill(undefined);
-  readonly #slotValueAt = new Int32Array(MAX_SLOTS);
-  readonly #slotValueLength = new Int32Array(MAX_SLOTS);
-  /** Slots whose symbol value may be set (cleared at the start of every batch). */
+  /** The field last written at the position in this batch: name, value, separator, where. */
+  readonly #fieldName: (string | undefined)[] = new Array(MAX_SLOTS).fill(undefined);
+  readonly #fieldValue: unknown[] = new Array(MAX_SLOTS).fill(undefined);
+  readonly #fieldSeparator = new Uint8Array(MAX_SLOTS);
+  readonly #fieldAt = new Int32Array(MAX_SLOTS).fill(-1);
+  readonly #fieldEnd = new Int32Array(MAX_SLOTS);
+  /** Positions whose field may be set (cleared at the start of every batch). */
   #slotsUsed = 0;
+  /** The pending copy: `#runLength` bytes from `#runFrom`, to be written at `#pos`. */
+  #runFrom = 0;
+  #runLength = 0;
 
   readonly #maxBytes: number;
 
@@ -86,8 +101,14 @@ export class IlpEncoder {
   /** Encodes the rows; throws YJ_ERR_QUESTDB_ROWS_REJECTED naming the first row the client would refuse. */
   encode(rows: readonly IlpRow[]): Buffer {
     this.#pos = 0;
-    // The bytes of the previous batch are gone: no symbol value may be copied from them.
-    for (let i = 0; i < this.#slotsUsed; i++) this.#slotValue[i] = undefined;
+    this.#runLength = 0;
+    // The bytes of the previous batch are gone: nothing may be copied from them.
+    this.#tableAt = -1;
+    this.#designatedAt = -1;
+    for (let i = 0; i < this.#slotsUsed; i++) {
+      this.#fieldAt[i] = -1;
+      this.#fieldValue[i] = undefined;
+    }
     this.#slotsUsed = 0;
     for (let i = 0; i < rows.length; i++) {
       const row = rows[i] as IlpRow;
@@ -104,9 +125,20 @@ export class IlpEncoder {
   }
 
   #row(row: IlpRow): void {
-    const table = this.#tableBytes(row.table);
-    this.#ensure(table.length);
-    this.#bytes(table);
+    const table = row.table;
+    if (table === this.#tableName && this.#tableAt >= 0) {
+      const at = this.#copy(this.#tableAt, this.#tableEnd);
+      this.#tableEnd = at + (this.#tableEnd - this.#tableAt);
+      this.#tableAt = at;
+    } else {
+      const bytes = this.#names.table(table);
+      this.#flush();
+      this.#tableAt = this.#pos;
+      this.#ensure(bytes.length);
+      this.#bytes(bytes);
+      this.#tableName = table;
+      this.#tableEnd = this.#pos;
+    }
     let fields = 0;
     let slot = 0;
     const symbols = row.symbols;
@@ -114,13 +146,19 @@ export class IlpEncoder {
       const value = symbols[name];
       // A null symbol's name is not looked at (nor validated), as the client never sees it.
       if (value !== null && value !== undefined) {
-        const nameBytes = this.#nameBytes(slot, name);
-        this.#ensure(2 + nameBytes.length);
-        this.#buf[this.#pos++] = COMMA;
-        this.#bytes(nameBytes);
-        this.#buf[this.#pos++] = EQUALS;
-        if (typeof value === 'string') this.#symbolValue(slot, value);
-        else this.#text(String(value), UNQUOTED);
+        if (!this.#copyField(slot, name, value, COMMA)) {
+          const nameBytes = this.#nameBytes(slot, name);
+          this.#flush();
+          const at = this.#pos;
+          this.#ensure(2 + nameBytes.length);
+          this.#name(COMMA, nameBytes);
+          if (typeof value === 'string') {
+            this.#text(value, UNQUOTED);
+            this.#remember(slot, name, value, COMMA, at);
+          } else {
+            this.#text(String(value), UNQUOTED);
+          }
+        }
         fields++;
       }
       slot++;
@@ -130,7 +168,12 @@ export class IlpEncoder {
     for (const name in columns) {
       const column = columns[name];
       if (column) {
-        this.#column(separator, this.#nameBytes(slot, name), column, slot);
+        if (!this.#copyField(slot, name, column, separator)) {
+          this.#flush();
+          const at = this.#pos;
+          this.#column(separator, this.#nameBytes(slot, name), column, slot);
+          this.#remember(slot, name, column, separator, at);
+        }
         separator = COMMA;
         fields++;
       }
@@ -138,6 +181,13 @@ export class IlpEncoder {
     }
     if (fields === 0) throw new Error('The row must have a symbol or column set before it is closed');
     const tsMs = row.tsMs;
+    if (tsMs === this.#designatedMs && this.#designatedAt >= 0) {
+      const at = this.#copy(this.#designatedAt, this.#designatedEnd);
+      this.#designatedEnd = at + (this.#designatedEnd - this.#designatedAt);
+      this.#designatedAt = at;
+      this.#flush();
+      return;
+    }
     if (!Number.isInteger(tsMs)) {
       throw new Error(`Designated timestamp must be an integer or BigInt, received ${tsMs}`);
     }
@@ -147,20 +197,77 @@ export class IlpEncoder {
       this.#designatedMs = tsMs;
       this.#designatedMicros = micros;
     }
+    this.#flush();
+    this.#designatedAt = this.#pos;
     this.#ensure(micros.length + 3);
     this.#buf[this.#pos++] = SPACE;
     this.#ascii(micros);
     this.#buf[this.#pos++] = LETTER_T;
     this.#buf[this.#pos++] = NEWLINE;
+    this.#designatedEnd = this.#pos;
   }
 
-  /** The table's bytes: the last table's again without a lookup (a batch is mostly one table). */
-  #tableBytes(table: string): Uint8Array {
-    if (table === this.#lastTable) return this.#lastTableBytes;
-    const bytes = this.#names.table(table);
-    this.#lastTable = table;
-    this.#lastTableBytes = bytes;
-    return bytes;
+  /**
+   * Adds `from..end` (bytes written earlier in this batch) to the pending copy and returns where
+   * they will be in the buffer; the copy is written by `#flush` before anything else is.
+   */
+  #copy(from: number, end: number): number {
+    const at = this.#pos + this.#runLength;
+    if (this.#runLength > 0 && this.#runFrom + this.#runLength === from) {
+      this.#runLength += end - from;
+    } else {
+      this.#flush();
+      this.#runFrom = from;
+      this.#runLength = end - from;
+    }
+    return at;
+  }
+
+  /** Writes the pending copy: a loop for a few bytes, `copyWithin` for more. */
+  #flush(): void {
+    const length = this.#runLength;
+    if (length === 0) return;
+    this.#runLength = 0;
+    this.#ensure(length);
+    const buf = this.#buf;
+    const pos = this.#pos;
+    const from = this.#runFrom;
+    if (length <= COPY_LOOP_MAX) {
+      for (let i = 0; i < length; i++) buf[pos + i] = buf[from + i] as number;
+    } else {
+      buf.copyWithin(pos, from, from + length);
+    }
+    this.#pos = pos + length;
+  }
+
+  /** Copies the field when the one last written at this position is the same; false if not. */
+  #copyField(slot: number, name: string, value: unknown, separator: number): boolean {
+    if (
+      slot >= MAX_SLOTS ||
+      this.#fieldValue[slot] !== value ||
+      this.#fieldName[slot] !== name ||
+      this.#fieldSeparator[slot] !== separator
+    ) {
+      return false;
+    }
+    const from = this.#fieldAt[slot] as number;
+    if (from < 0) return false;
+    const end = this.#fieldEnd[slot] as number;
+    const at = this.#copy(from, end);
+    this.#fieldAt[slot] = at;
+    this.#fieldEnd[slot] = at + (end - from);
+    return true;
+  }
+
+  /** Remembers the field just written from `at` (to `#pos`) at its position. */
+  #remember(slot: number, name: string, value: unknown, separator: number, at: number): void {
+    if (slot >= MAX_SLOTS) return;
+    this.#fieldName[slot] = name;
+    this.#fieldValue[slot] = value;
+    this.#fieldSeparator[slot] = separator;
+    this.#fieldAt[slot] = at;
+    this.#fieldEnd[slot] = this.#pos;
+    if (slot >= this.#slotsUsed) this.#slotsUsed = slot + 1;
   }
 
   /**
@@ -175,38 +282,6 @@ export class IlpEncoder {
       this.#slotNameBytes[slot] = bytes;
     }
     return bytes;
-  }
-
-  /**
-   * Writes a symbol value. When it equals the value written last at this position in this batch
-   * (enterprise, gateway, kind, quality repeat row after row), its escaped bytes are copied from
-   * there instead of scanned again.
-   */
-  #symbolValue(slot: number, value: string): void {
-    if (slot >= MAX_SLOTS) {
-      this.#text(value, UNQUOTED);
-      return;
-    }
-    if (this.#slotValue[slot] === value) {
-      const from = this.#slotValueAt[slot] as number;
-      const length = this.#slotValueLength[slot] as number;
-      this.#ensure(length);
-      const buf = this.#buf;
-      const pos = this.#pos;
-      if (length <= COPY_WHILE_SCANNING_MAX) {
-        for (let i = 0; i < length; i++) buf[pos + i] = buf[from + i] as number;
-      } else {
-        buf.copyWithin(pos, from, from + length);
-      }
-      this.#pos = pos + length;
-      return;
-    }
-    const start = this.#pos;
-    this.#text(value, UNQUOTED);
-    this.#slotValue[slot] = value;
-    this.#slotValueAt[slot] = start;
-    this.#slotValueLength[slot] = this.#pos - start;
-    if (slot >= this.#slotsUsed) this.#slotsUsed = slot + 1;
   }
 
   /** Writes `<separator>name=<value>`; checks the value first, as the client does. */

@@ -326,6 +326,14 @@ describe('IlpEncoder writes the bytes the QuestDB client writes', () => {
     const encoder = new IlpEncoder({ initialBytes: 8 });
     const values = ['140105000001', 'gw 01,a=b', 'x,y '.repeat(30), '温度', '', 'CO-1'];
     for (let batch = 0; batch < 30; batch++) {
+      // Column objects shared between rows (as readingRows shares received_at), at a position whose
+      // separator changes when the column before it is null.
+      const shared: IlpValue[] = [
+        { type: 'timestamp', ms: T0 },
+        { type: 'timestamp', ms: 9_007_199_254_741 },
+        { type: 'double', value: -0 },
+        { type: 'string', value: 'a "b", c' },
+      ];
       const rows = Array.from({ length: 1 + Math.floor(rand() * 200) }, (): IlpRow => {
         const swap = rand() < 0.2;
         const symbols: IlpRow['symbols'] = swap
@@ -336,8 +344,12 @@ describe('IlpEncoder writes the bytes the QuestDB client writes', () => {
           table: rand() < 0.8 ? 'readings' : 'yj.other t',
           symbols,
           columns: {
-            value: { type: 'double', value: rand() },
-            received_at: { type: 'timestamp', ms: pick(rand, [T0, T0 + 5, 9_007_199_254_741]) },
+            value:
+              rand() < 0.2 ? null : rand() < 0.5 ? pick(rand, shared) : { type: 'double', value: rand() },
+            received_at:
+              rand() < 0.7
+                ? pick(rand, shared)
+                : { type: 'timestamp', ms: pick(rand, [T0, T0 + 5, 9_007_199_254_741]) },
           },
           tsMs: pick(rand, [T0, T0 + 1, 1e18]),
         };
