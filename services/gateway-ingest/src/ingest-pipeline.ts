@@ -1,6 +1,6 @@
 import type { DeadLetterPublisher, LingerProducer } from '@yujing/kafka';
 import type { Logger } from '@yujing/logger';
-import type { GatewayEvent } from '@yujing/schemas';
+import { encodeReadingBatch, type GatewayEvent } from '@yujing/schemas';
 import {
   deadLetterOf,
   deliverUntilAcked,
@@ -73,13 +73,17 @@ export class IngestPipeline {
       metrics.messages.inc({ source: ctx.source, outcome: 'duplicate' });
       return { status: 'duplicate' };
     }
+    // encoded once, here: a retry re-sends the same bytes (and JSON.stringify was ~14 % of the CPU)
+    const batchValue = batch ? encodeReadingBatch(batch) : undefined;
     const timer = metrics.produceSeconds.startTimer({ source: ctx.source });
     metrics.inFlight.inc({ source: ctx.source });
     try {
       await deliverUntilAcked(
         () =>
           Promise.all([
-            batch ? this.#d.producer.send('readings', [{ key: ctx.enterpriseId, value: batch }]) : undefined,
+            batchValue
+              ? this.#d.producer.sendEncoded('readings', [{ key: ctx.enterpriseId, value: batchValue }])
+              : undefined,
             verdict.events.length > 0 ? this.#sendEvents(verdict.events) : undefined,
             ...rejections.map((r) =>
               this.#d.deadLetters.publish(

@@ -1,6 +1,6 @@
-import type { DeadLetterPublisher, OutgoingRecord, TypedProducer } from '@yujing/kafka';
+import type { DeadLetterPublisher, TypedProducer } from '@yujing/kafka';
 import type { Logger } from '@yujing/logger';
-import type { GatewayEvent, ReadingBatch } from '@yujing/schemas';
+import { encodeReadingBatch, type GatewayEvent } from '@yujing/schemas';
 import {
   type DeadLetterFields,
   deadLetterOf,
@@ -48,7 +48,9 @@ export class InboundProcessor {
     ctx: { heartbeat(): Promise<void>; isRunning(): boolean },
   ): Promise<void> {
     const { metrics, tracker } = this.#d;
-    const readings: OutgoingRecord<ReadingBatch>[] = [];
+    /** `yj.readings.v1` records, encoded once (a retry re-sends the same bytes). */
+    const readings: { key: string; value: Buffer }[] = [];
+    let readingCount = 0;
     const events: GatewayEvent[] = [];
     const letters: DeadLetterFields[] = [];
     const pending: [string, string, number, number][] = [];
@@ -99,7 +101,10 @@ export class InboundProcessor {
       }
       pending.push([enterpriseId, out.gatewayId, out.seq, out.sentAt]);
       events.push(...verdict.events);
-      if (out.batch) readings.push({ key: enterpriseId, value: out.batch });
+      if (out.batch) {
+        readings.push({ key: enterpriseId, value: encodeReadingBatch(out.batch) });
+        readingCount += out.batch.readings.length;
+      }
       for (const r of out.rejections) {
         letters.push(
           deadLetterOf(r, 'kafka', raw, receivedAt, { ...ids, gatewayId: out.gatewayId, seq: out.seq }),
@@ -113,7 +118,7 @@ export class InboundProcessor {
       await deliverUntilAcked(
         () =>
           Promise.all([
-            readings.length > 0 ? this.#d.producer.send('readings', readings) : undefined,
+            readings.length > 0 ? this.#d.producer.sendEncoded('readings', readings) : undefined,
             events.length > 0
               ? this.#d.producer.send(
                   'gatewayEvents',
@@ -139,7 +144,7 @@ export class InboundProcessor {
     timer();
     const now = this.#now();
     for (const [e, g, seq, sentAt] of pending) tracker.commit(e, g, seq, sentAt, now);
-    metrics.readings.inc(readings.reduce((n, r) => n + (r.value?.readings.length ?? 0), 0));
+    metrics.readings.inc(readingCount);
     for (const l of letters) metrics.rejects.inc({ reason: l.reason });
   }
 }
