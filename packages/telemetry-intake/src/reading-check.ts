@@ -21,12 +21,12 @@ export function checkReading(
   registry: IntakeRegistry,
   limits: IntakeLimits,
 ): ReadingVerdict {
-  const at = `readings.${index}`;
   // zod only when the exact fast check declines: it then accepts an edge case or names the issues
   let r = fastNativeReading(raw);
   if (r === undefined) {
     const parsed = NativeReading.safeParse(raw);
     if (!parsed.success) {
+      const at = pathOf(index);
       const issues = issuesToRecords(parsed.error.issues).map((i) => ({
         ...i,
         path: i.path === '(root)' ? at : `${at}.${i.path}`,
@@ -44,7 +44,7 @@ export function checkReading(
       reason: 'unknown-point',
       issues: [
         {
-          path: `${at}.point`,
+          path: `${pathOf(index)}.point`,
           message: `point ${r.point} is not registered for enterprise ${enterpriseId}`,
           code: 'unknown-point',
         },
@@ -58,7 +58,7 @@ export function checkReading(
       reason: 'timestamp-too-old',
       issues: [
         {
-          path: `${at}.ts`,
+          path: `${pathOf(index)}.ts`,
           message: `timestamp ${new Date(ts).toISOString()} is more than ${limits.maxAgeMs} ms old`,
           code: 'timestamp-too-old',
         },
@@ -71,7 +71,7 @@ export function checkReading(
       reason: 'timestamp-in-future',
       issues: [
         {
-          path: `${at}.ts`,
+          path: `${pathOf(index)}.ts`,
           message: `timestamp ${new Date(ts).toISOString()} is more than ${limits.maxFutureMs} ms in the future`,
           code: 'timestamp-in-future',
         },
@@ -79,4 +79,9 @@ export function checkReading(
     };
   }
   return { ok: true, reading: { point: r.point, kind: point.kind, ts, v: r.v, q: r.q } };
+}
+
+/** A reading's issue path, built only for a rejection (most readings pass, 140 a message). */
+function pathOf(index: number): string {
+  return `readings.${index}`;
 }
