@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { encodeReadingBatch, ReadingBatch } from '../src/index';
+import { encodeReadingBatch, NormalisedReading, ReadingBatch } from '../src/index';
 import { pick, type Random, readingBatch, seededRandom } from './telemetry-arbitraries';
 
 const CASES = 3000;
@@ -146,6 +146,14 @@ describe('encodeReadingBatch', () => {
     expect(first.length).toBeGreaterThan(64 * 1024);
     expect(first.toString()).toBe(JSON.stringify(big));
     expect(second.toString()).toBe(JSON.stringify(small));
+  });
+
+  it('writes every key of the schemas, in their order (a new field in ReadingBatch needs a line in the encoder)', () => {
+    const written = JSON.parse(
+      encodeReadingBatch(ReadingBatch.parse(readingBatch(seededRandom(18)))).toString(),
+    );
+    expect(Object.keys(written)).toEqual(Object.keys(ReadingBatch.shape));
+    expect(Object.keys(written.readings[0])).toEqual(Object.keys(NormalisedReading.shape));
   });
 
   it('leaves out keys the schema strips', () => {
