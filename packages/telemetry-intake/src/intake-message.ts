@@ -3,7 +3,7 @@ import { toEpochMs } from './epoch-time';
 import { DEFAULT_INTAKE_LIMITS, type IntakeLimits } from './intake-limits';
 import type { IntakeRegistry } from './intake-registry';
 import { Envelope, fastEnvelope } from './message-envelope';
-import { checkReading } from './reading-check';
+import { acceptReading, checkReading } from './reading-check';
 import { type IntakeIssue, type Rejection, type RejectReason, rejection } from './reject-reason';
 
 /** Who is speaking, as established by the transport (MQTT topic, HTTP token, Kafka key/header). */
@@ -105,7 +105,13 @@ export function intakeMessage(
   const byReason = new Map<RejectReason, IntakeIssue[]>();
   const { receivedAt } = ctx;
   for (let i = 0; i < m.readings.length; i++) {
-    const verdict = checkReading(m.readings[i], i, enterpriseId, receivedAt, registry, limits);
+    const raw = m.readings[i];
+    const accepted = acceptReading(raw, enterpriseId, receivedAt, registry, limits);
+    if (accepted !== undefined) {
+      readings.push(accepted);
+      continue;
+    }
+    const verdict = checkReading(raw, i, enterpriseId, receivedAt, registry, limits);
     if (verdict.ok) {
       readings.push(verdict.reading);
     } else {

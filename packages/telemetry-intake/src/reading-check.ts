@@ -9,6 +9,27 @@ export type ReadingVerdict =
   | { ok: false; reason: RejectReason; issues: IntakeIssue[] };
 
 /**
+ * The normalised reading when the exact fast check, the registry and the time window all accept
+ * it, else undefined: then `checkReading` decides (zod may still accept an edge case) and names
+ * the reason. The common path of a message, with no verdict object per reading.
+ */
+export function acceptReading(
+  raw: unknown,
+  enterpriseId: string,
+  receivedAt: number,
+  registry: IntakeRegistry,
+  limits: IntakeLimits,
+): NormalisedReading | undefined {
+  const r = fastNativeReading(raw);
+  if (r === undefined) return undefined;
+  const point = registry.point(enterpriseId, r.point);
+  if (!point) return undefined;
+  const ts = toEpochMs(r.ts);
+  if (ts < receivedAt - limits.maxAgeMs || ts > receivedAt + limits.maxFutureMs) return undefined;
+  return { point: r.point, kind: point.kind, ts, v: r.v, q: r.q };
+}
+
+/**
  * Validates and normalises one reading at index `index` of a message: schema, finite value,
  * point known in the enterprise (its kind comes from the registry), timestamp within
  * [receivedAt − maxAge, receivedAt + maxFuture]. Issue paths are rooted at the message.
