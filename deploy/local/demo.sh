@@ -32,8 +32,8 @@ sim_pid() { our_pid "$RUN_DIR/pids/$1.pid" "yj-$1"; }
 cleanup() {
   local s pid
   trap - EXIT
-  # A second Ctrl-C, or a closed terminal/pipe (SIGPIPE on our own output), must not cut the clean-up short.
-  trap '' INT TERM PIPE
+  # A second Ctrl-C, a closed terminal (SIGHUP) or pipe (SIGPIPE on our own output) must not cut the clean-up short.
+  trap '' INT TERM PIPE HUP
   echo
   for s in "${SIMULATORS[@]}"; do
     if pid="$(sim_pid "$s")"; then stop_by_pid "$s" "$pid" 15 || true; fi
@@ -51,6 +51,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
+trap 'exit 129' HUP
 
 # start_sim <name> <entry.ts> [VAR=value...]: a simulator in the background, by PID, logs in .run/logs.
 start_sim() {
