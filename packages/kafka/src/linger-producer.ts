@@ -1,7 +1,6 @@
 import type { Message, TopicMessages } from 'kafkajs';
-import { encodeJson } from './json-codec';
 import { type TopicId, type TopicValue, topicName } from './topic-catalogue';
-import type { OutgoingRecord, TypedProducer } from './typed-producer';
+import { type OutgoingRecord, type TypedProducer, toKafkaMessages } from './typed-producer';
 
 /** One produce request's worth of coalesced sends, handed to the injected `sendBatch`. */
 export type SendBatch = (topicMessages: TopicMessages[]) => Promise<unknown>;
@@ -112,13 +111,7 @@ export class LingerProducer {
 
   /** JSON-encodes the values now (the caller's turn) and resolves once Kafka acknowledged them. */
   send<T extends TopicId>(topic: T, records: OutgoingRecord<TopicValue<T>>[]): Promise<void> {
-    const messages: Message[] = records.map((r) => ({
-      key: r.key,
-      value: r.value === null ? null : encodeJson(r.value),
-      ...(r.headers ? { headers: r.headers } : {}),
-      ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
-    }));
-    return this.#enqueue(topic, messages);
+    return this.#enqueue(topic, toKafkaMessages(records));
   }
 
   /** Sends already-encoded values (hot path: the caller built the JSON once). */

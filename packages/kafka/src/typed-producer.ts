@@ -1,4 +1,4 @@
-import { CompressionTypes, type Kafka, type Producer, type RecordMetadata } from 'kafkajs';
+import { CompressionTypes, type Kafka, type Message, type Producer, type RecordMetadata } from 'kafkajs';
 import { encodeJson } from './json-codec';
 import { type TopicId, type TopicValue, topicName } from './topic-catalogue';
 
@@ -7,6 +7,16 @@ export interface OutgoingRecord<T> {
   value: T | null;
   headers?: Record<string, string>;
   timestamp?: number;
+}
+
+/** Outgoing records as kafkajs messages, values JSON-encoded now (the caller's turn). */
+export function toKafkaMessages<T>(records: readonly OutgoingRecord<T>[]): Message[] {
+  return records.map((r) => ({
+    key: r.key,
+    value: r.value === null ? null : encodeJson(r.value),
+    ...(r.headers ? { headers: r.headers } : {}),
+    ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
+  }));
 }
 
 /**
@@ -48,12 +58,7 @@ export class TypedProducer {
       topic: topicName(topic, this.#prefix),
       acks: -1,
       compression: compress ? CompressionTypes.GZIP : CompressionTypes.None,
-      messages: records.map((r) => ({
-        key: r.key,
-        value: r.value === null ? null : encodeJson(r.value),
-        ...(r.headers ? { headers: r.headers } : {}),
-        ...(r.timestamp !== undefined ? { timestamp: String(r.timestamp) } : {}),
-      })),
+      messages: toKafkaMessages(records),
     });
   }
 
