@@ -7,7 +7,7 @@ import {
   type Scenario,
 } from '@yujing/gateway-simulator';
 import { hashMqttPassword, sha256Hex } from '@yujing/registry';
-import type { RegistryDocument, WebhookSubscription } from '@yujing/schemas';
+import { type RegistryDocument, WebhookEventType, type WebhookSubscription } from '@yujing/schemas';
 
 export interface E2eFleet {
   document: RegistryDocument;
@@ -64,14 +64,7 @@ export function buildE2eFleet(
         scope: { level: 'enterprise', code: to(id) },
         url: `${opts.webhookBaseUrl}/hooks/e2e-${i}`,
         secret: opts.webhookSecret,
-        events: [
-          'alarm.raised',
-          'alarm.escalated',
-          'alarm.reminder',
-          'alarm.acknowledged',
-          'alarm.resolved',
-          'alarm.closed',
-        ],
+        events: [...WebhookEventType.options],
         maxLevel: 4,
         ratePerSecond: 50,
         enabled: true,
