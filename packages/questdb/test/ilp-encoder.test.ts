@@ -1,4 +1,5 @@
 import { Sender, type SenderBuffer } from '@questdb/nodejs-client';
+import { seededRandom } from '@yujing/schemas/test-arbitraries';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { IlpEncoder } from '../src/ilp-encoder';
 import { appendRow, type IlpRow, type IlpValue } from '../src/ilp-row';
@@ -36,18 +37,6 @@ function expectSameBytes(ours: Buffer, theirs: Buffer): void {
     length: theirs.length,
     ours: around(theirs),
   });
-}
-
-/** mulberry32: a small seeded generator, so a failing case can be reproduced. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const T0 = Date.parse('2026-11-28T02:00:00.000Z');
@@ -294,7 +283,7 @@ describe('IlpEncoder writes the bytes the QuestDB client writes', () => {
   });
 
   it('matches on 5,000 seeded random rows, one at a time', async () => {
-    const rand = seeded(20261128);
+    const rand = seededRandom(20261128);
     const encoder = new IlpEncoder();
     for (let i = 0; i < 5_000; i++) {
       const row = randomRow(rand);
@@ -313,7 +302,7 @@ describe('IlpEncoder writes the bytes the QuestDB client writes', () => {
   it('matches on seeded random batches while growing from a tiny buffer, reused across calls', async () => {
     const encoder = new IlpEncoder({ initialBytes: 8 });
     for (let seed = 1; seed <= 20; seed++) {
-      const rand = seeded(seed);
+      const rand = seededRandom(seed);
       const rows = Array.from({ length: 1 + Math.floor(rand() * 300) }, () => randomRow(rand));
       expectSameBytes(encoder.encode(rows), await clientBytes(rows));
     }
@@ -322,7 +311,7 @@ describe('IlpEncoder writes the bytes the QuestDB client writes', () => {
   it('matches on batches whose rows repeat symbol values, names and timestamps at the same positions', async () => {
     // The encoder copies a repeated symbol value's bytes and reuses names and µs digits by field
     // position: rows here repeat, reorder and drop fields, switch tables and need escaping.
-    const rand = seeded(8);
+    const rand = seededRandom(8);
     const encoder = new IlpEncoder({ initialBytes: 8 });
     const values = ['140105000001', 'gw 01,a=b', 'x,y '.repeat(30), '温度', '', 'CO-1'];
     for (let batch = 0; batch < 30; batch++) {
