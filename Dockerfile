@@ -1,5 +1,5 @@
 # One image for every yujing service; the command picks the service (see docker-compose.yml).
-FROM node:20-bookworm-slim
+FROM node:24-bookworm-slim
 WORKDIR /app
 RUN npm install -g pnpm@10.34.8
 COPY pnpm-lock.yaml pnpm-workspace.yaml package.json ./

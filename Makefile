@@ -4,6 +4,8 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 STACK := deploy/local/stack.sh
 export YJ_ROOT := $(CURDIR)
+# Node 24 LTS from .tools/node (brought by deploy/local/ensure-node.sh), ahead of Debian's Node 20.
+export PATH := $(CURDIR)/.tools/node/bin:$(PATH)
 
 .PHONY: help install stack-up stack-down stack-status up down demo test test-unit test-integration test-e2e typecheck lint bench check-generated
 

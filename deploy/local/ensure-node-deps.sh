@@ -4,6 +4,8 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
+bash "$root/deploy/local/ensure-node.sh"
+export PATH="$root/.tools/node/bin:$PATH"
 want="$(node -p "require('./package.json').packageManager.split('@')[1]")"
 have="$(pnpm --version 2>/dev/null || true)"
 if [[ "$have" != "$want" ]]; then

@@ -9,6 +9,11 @@
 # deploy/local/stack.sh reads the same variables, so the stack and its clients always agree.
 # No `set -e` here on purpose: this file is sourced into interactive shells.
 
+# Node 24 LTS brought by deploy/local/ensure-node.sh, ahead of the machine's own Node.
+_yj_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+case ":$PATH:" in *":$_yj_root/.tools/node/bin:"*) ;; *) export PATH="$_yj_root/.tools/node/bin:$PATH" ;; esac
+unset _yj_root
+
 YJ_STACK_HOST="${YJ_STACK_HOST:-127.0.0.1}"
 
 YJ_KAFKA_PORT="${YJ_KAFKA_PORT:-9092}"
