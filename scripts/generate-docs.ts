@@ -1,21 +1,23 @@
 /**
  * Generates docs/config.md from every service's zod config schema and docs/errors.md from every
- * `defineErrors` registry, so the docs cannot drift from the code (STYLE.md "Config", "Errors").
+ * `defineErrors` registry, so the docs cannot drift from the code (STYLE.md "Config", "Errors"),
+ * and everything under schemas/ (JSON Schema, AsyncAPI, OpenAPI: scripts/contract-artifacts.ts).
  *
- *   pnpm run docs:generate            writes both files
+ *   pnpm run docs:generate            writes every file (and removes stale schemas/*.json)
  *   pnpm exec tsx scripts/generate-docs.ts --check   exits 1 when a committed file differs
  *
  * Only side-effect-free modules are imported: each service's `src/config.ts` (a zod schema) and
  * each file that calls `defineErrors` (a registry). Importing the errors modules registers their
  * codes; a code registered by two areas makes the registry throw, so generation fails loudly.
  */
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 // Relative imports: the repository root is not a workspace package, so it has no @yujing/* links.
 // pnpm links resolve to these same files, so the services' errors modules share this registry.
 import { describeConfig } from '../packages/config/src/index';
 import { registeredErrors } from '../packages/errors/src/index';
+import { contractArtifacts, SCHEMAS_DIR } from './contract-artifacts';
 
 export const REPO_ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 export const CONFIG_DOC = 'docs/config.md';
@@ -194,10 +196,30 @@ export async function generateDocs(): Promise<Record<string, string>> {
   };
 }
 
+/** Committed schemas/*.json files the generator no longer produces. */
+export async function staleContractFiles(generated: Record<string, string>): Promise<string[]> {
+  const files = await readdir(join(REPO_ROOT, SCHEMAS_DIR));
+  return files
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => `${SCHEMAS_DIR}/${f}`)
+    .filter((path) => !(path in generated))
+    .sort();
+}
+
 async function main(): Promise<void> {
   const check = process.argv.includes('--check');
-  const docs = await generateDocs();
+  const contracts = await contractArtifacts();
+  const docs = { ...(await generateDocs()), ...contracts };
   let drift = false;
+  for (const path of await staleContractFiles(contracts)) {
+    if (check) {
+      drift = true;
+      process.stderr.write(`${path} is no longer generated: run pnpm run docs:generate\n`);
+    } else {
+      await rm(join(REPO_ROOT, path));
+      process.stdout.write(`removed ${path}\n`);
+    }
+  }
   for (const [path, text] of Object.entries(docs)) {
     const file = join(REPO_ROOT, path);
     if (check) {

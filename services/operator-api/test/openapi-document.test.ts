@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { openApiDocument } from '../src/openapi-document';
 import { harness } from './route-harness';
 
 let h: Awaited<ReturnType<typeof harness>> | undefined;
@@ -57,5 +58,11 @@ describe('OpenAPI document at /docs/json', () => {
     expect(shelve.requestBody.content['application/json'].schema.required).toEqual(
       expect.arrayContaining(['durationMs', 'reason']),
     );
+  });
+
+  it('is the document that docs:generate commits as schemas/operator-api.openapi.json', async () => {
+    h = await harness();
+    const served = (await h.app.inject({ url: '/docs/json' })).json();
+    expect(served).toEqual(await openApiDocument());
   });
 });
