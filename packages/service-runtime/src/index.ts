@@ -1,4 +1,11 @@
 export {
+  ALARM_PATH_BUCKETS,
+  ALARM_PATH_HOPS,
+  type AlarmPathHop,
+  type AlarmPathMetrics,
+  createAlarmPathMetrics,
+} from './alarm-path-metrics';
+export {
   type GracefulShutdownOptions,
   installGracefulShutdown,
   runShutdown,

@@ -58,7 +58,9 @@ export async function startAlarmConsumer(opts: AlarmConsumerOptions): Promise<Ba
           continue;
         }
         const ev = decoded.value;
-        const outcome = await opts.handler.handle(ev);
+        const startedAt = Date.now();
+        opts.metrics.alarmPath.observe('alarm_to_dispatcher', startedAt - Number(message.timestamp));
+        const outcome = await opts.handler.handle(ev, startedAt);
         if (outcome === 'unknown-enterprise') {
           await opts.deadLetters.publish({
             source,

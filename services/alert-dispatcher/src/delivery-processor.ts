@@ -95,6 +95,7 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
       deliveryId: data.deliveryId,
       nowMs: deps.now(),
     });
+    if (attempt === 1) deps.metrics.alarmPath.observe('delivery_job_to_attempt', deps.now() - job.timestamp);
     const outcome = await sendWebhook({
       url: sub.url,
       body,
@@ -103,6 +104,7 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
       policy: deps.addressPolicy,
     });
     deps.metrics.latency.observe({ status: outcome.kind }, outcome.latencyMs / 1000);
+    deps.metrics.alarmPath.observe('attempt_to_answer', outcome.latencyMs);
 
     if (outcome.kind === 'delivered') {
       await record('delivered', outcome, sub.url);

@@ -1,3 +1,4 @@
+import { createAlarmPathMetrics } from '@yujing/service-runtime';
 import type { Queue } from 'bullmq';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
@@ -42,6 +43,8 @@ export function createDispatcherMetrics(registry: Registry) {
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
     }),
+    /** Dispatcher hops of yujing_alarm_path_seconds, alarm_to_dispatcher … attempt_to_answer (docs/observability.md). */
+    alarmPath: createAlarmPathMetrics(registry),
     watchQueue(id: string, queue: Queue) {
       queues.push({ id, queue });
     },

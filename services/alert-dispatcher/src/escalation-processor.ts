@@ -81,6 +81,11 @@ export function createEscalationProcessor(deps: EscalationProcessorDeps) {
         recipients,
         nowMs: deps.now(),
       });
+      // From when the step was due (a delayed step) or added (an immediate one).
+      deps.metrics.alarmPath.observe(
+        'step_job_to_delivery_job',
+        deps.now() - Math.max(job.timestamp, data.dueAt),
+      );
       deps.metrics.steps.inc({ kind: 'step', target, outcome: 'notified' });
       log.info(
         {

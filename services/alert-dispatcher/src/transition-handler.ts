@@ -51,7 +51,8 @@ export class TransitionHandler {
     this.#log = deps.logger.child({ component: 'transition-handler' });
   }
 
-  async handle(ev: AlarmTransitionEvent): Promise<HandleOutcome> {
+  /** `startedAt`: when the consumer began handling the record (for the alarm-path hop). */
+  async handle(ev: AlarmTransitionEvent, startedAt = this.deps.now()): Promise<HandleOutcome> {
     const { state } = this.deps;
     if (await state.seen(ev.alarmId, ev.seq)) return 'duplicate';
     const enterprise = this.deps.registry.enterprise(ev.enterpriseId);
@@ -59,10 +60,10 @@ export class TransitionHandler {
 
     switch (ev.transition) {
       case 'raise':
-        await this.#plan(ev, enterprise, 'raise');
+        await this.#plan(ev, enterprise, 'raise', startedAt);
         break;
       case 'escalate':
-        await this.#plan(ev, enterprise, 'escalate');
+        await this.#plan(ev, enterprise, 'escalate', startedAt);
         break;
       case 'ack': {
         const { plan, notified } = await state.update(ev, { acked: true });
@@ -94,7 +95,7 @@ export class TransitionHandler {
           const { plan } = await state.update(ev, { paused: true });
           await this.#cancel(ev.alarmId, plan, 'all');
         } else if (RESUME.has(ev.transition) && ev.state === 'active-unack') {
-          await this.#plan(ev, enterprise, 'escalate');
+          await this.#plan(ev, enterprise, 'escalate', startedAt);
         } else {
           // deescalate, verify, dispose, comment, chatter…: keep the latest event for later notices.
           await state.update(ev, RESUME.has(ev.transition) ? { paused: false } : {});
@@ -104,7 +105,12 @@ export class TransitionHandler {
     return 'handled';
   }
 
-  async #plan(ev: AlarmTransitionEvent, enterprise: Enterprise, origin: PlanOrigin): Promise<void> {
+  async #plan(
+    ev: AlarmTransitionEvent,
+    enterprise: Enterprise,
+    origin: PlanOrigin,
+    startedAt: number,
+  ): Promise<void> {
     const { registry, state, scheduler } = this.deps;
     const policy = registry.policyFor(enterprise.classification.code, ev.level);
     const log = this.#log.child({ alarmId: ev.alarmId, enterpriseId: ev.enterpriseId });
@@ -150,6 +156,7 @@ export class TransitionHandler {
     if (previous && previous.planVersion !== input.planVersion)
       await this.#cancel(ev.alarmId, previous, 'all');
     await scheduler.schedule(firstReminder ? [...steps, firstReminder] : steps, this.deps.now());
+    this.deps.metrics.alarmPath.observe('dispatcher_to_step_job', this.deps.now() - startedAt);
     log.info(
       { policyId: policy.id, planVersion: input.planVersion, origin, steps: steps.length },
       'escalation planned',

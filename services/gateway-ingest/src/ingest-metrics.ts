@@ -1,3 +1,4 @@
+import { createAlarmPathMetrics } from '@yujing/service-runtime';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** Prometheus metrics of gateway-ingest (all prefixed yujing_ingest_, labelled by transport). */
@@ -50,6 +51,8 @@ export function createIngestMetrics(registry: Registry) {
       labelNames: ['source'] as const,
       registers: [registry],
     }),
+    /** Hops sensor_to_ingest and ingest_to_kafka of yujing_alarm_path_seconds (docs/observability.md). */
+    alarmPath: createAlarmPathMetrics(registry),
     httpOverloaded: new Counter({
       name: 'yujing_ingest_http_overloaded_total',
       help: 'HTTP requests answered 503 because MAX_IN_FLIGHT was reached or Kafka missed the deadline',

@@ -100,7 +100,12 @@ export class IngestPipeline {
       metrics.inFlight.dec({ source: ctx.source });
     }
     timer();
-    this.#d.tracker.commit(ctx.enterpriseId, gatewayId, seq, sentAt, this.#now());
+    const ackedAt = this.#now();
+    if (batch && batch.readings.length > 0) {
+      metrics.alarmPath.observe('sensor_to_ingest', receivedAt - newestTs(batch.readings));
+      metrics.alarmPath.observe('ingest_to_kafka', ackedAt - receivedAt);
+    }
+    this.#d.tracker.commit(ctx.enterpriseId, gatewayId, seq, sentAt, ackedAt);
     for (const r of rejections) metrics.rejects.inc({ source: ctx.source, reason: r.reason });
     metrics.readings.inc({ source: ctx.source }, batch?.readings.length ?? 0);
     metrics.messages.inc({ source: ctx.source, outcome: rejections.length > 0 ? 'partial' : 'accepted' });
@@ -142,4 +147,11 @@ export class IngestPipeline {
       events.map((e) => ({ key: e.enterpriseId, value: e })),
     );
   }
+}
+
+/** The newest sensor timestamp of a batch (the reading that waited least before ingest). */
+export function newestTs(readings: readonly { ts: number }[]): number {
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const r of readings) if (r.ts > newest) newest = r.ts;
+  return newest;
 }

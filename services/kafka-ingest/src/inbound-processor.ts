@@ -54,6 +54,8 @@ export class InboundProcessor {
     const events: GatewayEvent[] = [];
     const letters: DeadLetterFields[] = [];
     const pending: [string, string, number, number][] = [];
+    /** [receivedAt, newest sensor ts] of each accepted batch, for the alarm-path hops. */
+    const accepted: [number, number][] = [];
     for (const m of messages) {
       const raw = m.value ?? Buffer.alloc(0);
       const where = { topic, partition: String(partition), offset: m.offset };
@@ -104,6 +106,7 @@ export class InboundProcessor {
       if (out.batch) {
         readings.push({ key: enterpriseId, value: encodeReadingBatch(out.batch) });
         readingCount += out.batch.readings.length;
+        if (out.batch.readings.length > 0) accepted.push([receivedAt, newestTs(out.batch.readings)]);
       }
       for (const r of out.rejections) {
         letters.push(
@@ -143,6 +146,10 @@ export class InboundProcessor {
     }
     timer();
     const now = this.#now();
+    for (const [receivedAt, newest] of accepted) {
+      metrics.alarmPath.observe('sensor_to_ingest', receivedAt - newest);
+      metrics.alarmPath.observe('ingest_to_kafka', now - receivedAt);
+    }
     for (const [e, g, seq, sentAt] of pending) tracker.commit(e, g, seq, sentAt, now);
     metrics.readings.inc(readingCount);
     for (const l of letters) metrics.rejects.inc({ reason: l.reason });
@@ -155,4 +162,11 @@ function headersOf(m: KafkaMessage): Record<string, string> {
     if (v !== undefined) out[k.toLowerCase()] = Array.isArray(v) ? v.map(String).join(',') : String(v);
   }
   return out;
+}
+
+/** The newest sensor timestamp of a batch (the reading that waited least before ingest). */
+function newestTs(readings: readonly { ts: number }[]): number {
+  let newest = Number.NEGATIVE_INFINITY;
+  for (const r of readings) if (r.ts > newest) newest = r.ts;
+  return newest;
 }

@@ -1,3 +1,4 @@
+import { createAlarmPathMetrics } from '@yujing/service-runtime';
 import { Counter, Histogram, type Registry } from 'prom-client';
 
 /** Prometheus metrics of kafka-ingest (yujing_kafka_ingest_*). */
@@ -31,6 +32,8 @@ export function createKafkaIngestMetrics(registry: Registry) {
       help: 'Kafka produce attempts that failed and were retried',
       registers: [registry],
     }),
+    /** Hops sensor_to_ingest and ingest_to_kafka of yujing_alarm_path_seconds (docs/observability.md). */
+    alarmPath: createAlarmPathMetrics(registry),
     seqGaps: new Counter({
       name: 'yujing_kafka_ingest_seq_gap_messages_total',
       help: 'messages missing in gateway sequences past the grace',

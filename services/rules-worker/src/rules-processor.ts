@@ -55,9 +55,11 @@ export class RulesProcessor {
   async readings(part: PartitionState, topic: string, messages: readonly KafkaMessage[]): Promise<void> {
     const { contexts, metrics, now } = this.deps;
     const out = new Outbox();
+    const takenAt = now();
     const stop = metrics.evaluationSeconds.startTimer();
     metrics.batchRecords.observe(messages.length);
     for (const m of messages) {
+      metrics.alarmPath.observe('kafka_to_rules', takenAt - Number(m.timestamp));
       const offset = BigInt(m.offset);
       const batch = await this.#decodeOrDeadLetter(ReadingBatch, m, topic, part.partition);
       if (!batch) continue;
@@ -87,6 +89,11 @@ export class RulesProcessor {
     }
     stop();
     await this.flush(out);
+    if (out.transitions.length > 0) {
+      const ackedAt = now();
+      for (let i = 0; i < out.transitions.length; i++)
+        metrics.alarmPath.observe('rules_to_alarm', ackedAt - takenAt);
+    }
   }
 
   async commands(part: PartitionState, topic: string, messages: readonly KafkaMessage[]): Promise<void> {

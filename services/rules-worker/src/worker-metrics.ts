@@ -1,3 +1,4 @@
+import { createAlarmPathMetrics } from '@yujing/service-runtime';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** Prometheus metrics of the rules-worker. */
@@ -70,6 +71,8 @@ export function createWorkerMetrics(registry: Registry) {
       help: 'enterprises held in state',
       registers: [registry],
     }),
+    /** Hops kafka_to_rules and rules_to_alarm of yujing_alarm_path_seconds (docs/observability.md). */
+    alarmPath: createAlarmPathMetrics(registry),
     restores: new Counter({
       name: 'yujing_rules_partition_restores_total',
       help: 'partitions restored from the changelog',
