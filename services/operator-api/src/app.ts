@@ -52,6 +52,8 @@ export interface AppDeps {
 export interface OperatorApi {
   app: FastifyInstance;
   streams: StreamRegistry;
+  /** Every route the app serves (method and URL pattern), for the route × role × scope access test. */
+  routes: readonly { method: string; url: string }[];
 }
 
 /** The operator API, fully wired but not listening (tests use app.inject(); main.ts listens). */
@@ -60,6 +62,10 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app, deps.logger);
+  const routes: { method: string; url: string }[] = [];
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+  });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -140,5 +146,5 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
     streams.closeAll();
     deps.hub.close();
   });
-  return { app, streams };
+  return { app, streams, routes };
 }

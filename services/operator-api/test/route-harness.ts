@@ -212,6 +212,9 @@ export class MemoryDeliveries implements DeliveryQueue {
   async deadLettered(offset: number, limit: number) {
     return this.failed.slice(offset, offset + limit);
   }
+  async find(jobId: string) {
+    return this.failed.find((d) => d.jobId === jobId);
+  }
   async replay(jobId: string) {
     if (this.replayed.includes(jobId)) return 'not-failed' as const;
     if (!this.failed.some((d) => d.jobId === jobId)) return 'not-found' as const;
@@ -265,7 +268,7 @@ export async function harness(opts: { commandWaitMs?: number; rateLimitPerMin?: 
   const bus = new RecordingBus(hub);
   const deliveries = new MemoryDeliveries();
   const writer = new RecordingRegistryWriter();
-  const { app, streams } = await build({
+  const { app, streams, routes } = await build({
     logger: createLogger({ service: 'operator-api-test', level: 'silent' }),
     verifier: createTokenVerifier({ secret: SECRET, issuer: 'yujing' }),
     registry: store,
@@ -282,7 +285,7 @@ export async function harness(opts: { commandWaitMs?: number; rateLimitPerMin?: 
     now: () => NOW,
   });
   await app.ready();
-  return { app, streams, store, hub, history, bus, deliveries, writer };
+  return { app, streams, routes, store, hub, history, bus, deliveries, writer };
 }
 
 export const bearer = (t: string) => ({ authorization: `Bearer ${t}` });

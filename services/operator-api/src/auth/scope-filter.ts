@@ -60,3 +60,20 @@ export function regionMatches(region: EnterpriseRegion | undefined, code: string
   if (!region) return false;
   return region.province === code || region.city === code || region.county === code;
 }
+
+const BREADTH = { province: 3, city: 2, county: 1, enterprise: 0 } as const;
+/** How many leading digits of a 6-digit code name the region at this level (GB/T 2260). */
+const PREFIX_DIGITS = { province: 2, city: 4, county: 6 } as const;
+
+/**
+ * True when the `inner` scope lies inside the `outer` one (equal counts): a city-140100 token
+ * contains county 140105, its enterprises and city 140100 itself, but neither the province 140000
+ * nor city 140200. Used for registry entities that carry a scope (webhook subscriptions).
+ */
+export function scopeContains(lookup: EnterpriseLookup, outer: RegionScope, inner: RegionScope): boolean {
+  if (inner.level === 'enterprise') return scopeCovers(outer, inner.code, regionOf(lookup, inner.code));
+  if (outer.level === 'enterprise') return false;
+  if (BREADTH[inner.level] > BREADTH[outer.level]) return false;
+  const digits = PREFIX_DIGITS[outer.level];
+  return /^\d{6}$/.test(inner.code) && inner.code.slice(0, digits) === outer.code.slice(0, digits);
+}

@@ -63,6 +63,12 @@ export const deliveryRoutes =
       },
       async (req) => {
         const p = authorize(req, 'deliveries');
+        // Scope first: a county admin may not replay (re-send) another region's webhook deliveries.
+        const dead = await ctx.deliveries.find(req.params.jobId);
+        if (dead && !scopeCovers(p.scope, dead.enterpriseId, regionOf(ctx.registry, dead.enterpriseId)))
+          throw apiErrors.YJ_ERR_AUTH_FORBIDDEN(
+            `delivery job ${req.params.jobId} is outside the scope ${p.scope.level}:${p.scope.code}`,
+          );
         const outcome = await ctx.deliveries.replay(req.params.jobId);
         if (outcome === 'not-found')
           throw apiErrors.YJ_ERR_API_NOT_FOUND(`delivery job ${req.params.jobId} not found`);

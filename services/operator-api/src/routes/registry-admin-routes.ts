@@ -1,9 +1,9 @@
-import { RegistryDocument, RegistryEntityKind, WebhookSubscription } from '@yujing/schemas';
+import { type RegionScope, RegistryDocument, RegistryEntityKind, WebhookSubscription } from '@yujing/schemas';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiErrors } from '../api-errors';
 import type { Principal } from '../auth/principal';
-import { regionOf, scopeCovers } from '../auth/scope-filter';
+import { regionOf, scopeContains, scopeCovers } from '../auth/scope-filter';
 import { errorResponses } from '../http/api-schemas';
 import { authorize } from '../http/auth-hook';
 import type { RouteContext } from '../route-context';
@@ -35,8 +35,29 @@ function mayWrite(
     );
 }
 
+/**
+ * A subscription is written by a province admin whose scope contains the subscription's scope
+ * (a Shanxi admin cannot point Hebei's webhooks elsewhere); for a replacement or a delete, the
+ * stored subscription's scope must be inside too.
+ */
+function mayWriteSubscription(ctx: RouteContext, p: Principal, id: string, scope?: RegionScope): void {
+  mayWrite(ctx, p, 'subscription', undefined);
+  const current = ctx.registry.subscriptions().find((s) => s.id === id);
+  for (const s of [scope, current?.scope])
+    if (s !== undefined && !scopeContains(ctx.registry, p.scope, s))
+      throw apiErrors.YJ_ERR_AUTH_FORBIDDEN(
+        `subscription ${id} (${s.level}:${s.code}) is outside the scope ${p.scope.level}:${p.scope.code}`,
+      );
+}
+
+/** Subscriptions whose scope lies inside the caller's: a regulator sees no other region's webhooks. */
+function subscriptionsInScope(ctx: RouteContext, p: Principal) {
+  return ctx.registry.subscriptions().filter((s) => scopeContains(ctx.registry, p.scope, s.scope));
+}
+
 function listKind(
   ctx: RouteContext,
+  p: Principal,
   kind: RegistryEntityKind,
   inScope: (enterpriseId: string) => boolean,
 ): unknown[] {
@@ -87,7 +108,7 @@ export const registryAdminRoutes =
         return {
           kind: req.params.kind,
           version: ctx.registry.version,
-          items: listKind(ctx, req.params.kind, inScope),
+          items: listKind(ctx, p, req.params.kind, inScope),
         };
       },
     );
@@ -111,7 +132,7 @@ export const registryAdminRoutes =
         for (const pt of doc.points) mayWrite(ctx, p, 'point', pt.enterpriseId);
         if (doc.templates.length > 0) mayWrite(ctx, p, 'template', undefined);
         if (doc.policies.length > 0) mayWrite(ctx, p, 'policy', undefined);
-        if (doc.subscriptions.length > 0) mayWrite(ctx, p, 'subscription', undefined);
+        for (const sub of doc.subscriptions) mayWriteSubscription(ctx, p, sub.id, sub.scope);
         const out = await ctx.registryWriter.publish(doc, `api:${p.id}`);
         ctx.log.info({ actor: p.id, ...out }, 'registry published');
         return out;
@@ -132,7 +153,8 @@ export const registryAdminRoutes =
         const p = authorize(req, 'registry-write');
         const { kind, id } = req.params;
         const enterpriseId = ['enterprise', 'gateway', 'point'].includes(kind) ? id.split(':')[0] : undefined;
-        mayWrite(ctx, p, kind, enterpriseId);
+        if (kind === 'subscription') mayWriteSubscription(ctx, p, id);
+        else mayWrite(ctx, p, kind, enterpriseId);
         if (!exists(ctx, kind, id)) throw apiErrors.YJ_ERR_API_NOT_FOUND(`${kind} ${id} not found`);
         await ctx.registryWriter.delete(kind, id);
         ctx.log.info({ actor: p.id, kind, id }, 'registry entity deleted');
@@ -150,9 +172,9 @@ export const registryAdminRoutes =
         },
       },
       async (req) => {
-        authorize(req, 'registry-read');
+        const p = authorize(req, 'registry-read');
         return {
-          items: ctx.registry.subscriptions().map(maskSubscription) as z.infer<typeof SubscriptionView>[],
+          items: subscriptionsInScope(ctx, p).map(maskSubscription) as z.infer<typeof SubscriptionView>[],
         };
       },
     );
@@ -173,7 +195,7 @@ export const registryAdminRoutes =
       },
       async (req) => {
         const p = authorize(req, 'registry-write');
-        mayWrite(ctx, p, 'subscription', undefined);
+        mayWriteSubscription(ctx, p, req.params.id, req.body.scope);
         const current = ctx.registry.subscriptions().find((s) => s.id === req.params.id);
         const secret = req.body.secret ?? current?.secret;
         if (secret === undefined)
@@ -205,7 +227,7 @@ export const registryAdminRoutes =
       },
       async (req, reply) => {
         const p = authorize(req, 'registry-write');
-        mayWrite(ctx, p, 'subscription', undefined);
+        mayWriteSubscription(ctx, p, req.params.id);
         if (!exists(ctx, 'subscription', req.params.id))
           throw apiErrors.YJ_ERR_API_NOT_FOUND(`subscription ${req.params.id} not found`);
         await ctx.registryWriter.delete('subscription', req.params.id);

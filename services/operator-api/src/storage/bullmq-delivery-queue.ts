@@ -1,5 +1,5 @@
 import { QUEUES, queueName } from '@yujing/queues';
-import { Queue } from 'bullmq';
+import { type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { DeadDelivery, DeliveryQueue } from '../collaborators';
 
@@ -16,21 +16,12 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
 
   async deadLettered(offset: number, limit: number): Promise<DeadDelivery[]> {
     const jobs = await this.queue.getFailed(offset, offset + limit - 1);
-    return jobs.map((job) => {
-      const data = QUEUES.deliveries.job.safeParse(job.data);
-      const payload = data.success ? data.data : undefined;
-      return {
-        jobId: String(job.id),
-        deliveryId: payload?.deliveryId ?? String(job.id),
-        subscriptionId: payload?.subscriptionId ?? '',
-        alarmId: payload?.payload.alarm.alarmId ?? '',
-        enterpriseId: payload?.payload.alarm.enterpriseId ?? '',
-        event: payload?.event ?? '',
-        attempts: job.attemptsMade,
-        failedReason: job.failedReason ?? '',
-        failedAt: job.finishedOn ?? null,
-      };
-    });
+    return jobs.map((job) => deadDelivery(job));
+  }
+
+  async find(jobId: string): Promise<DeadDelivery | undefined> {
+    const job = await this.queue.getJob(jobId);
+    return job ? deadDelivery(job) : undefined;
   }
 
   async replay(jobId: string): Promise<'replayed' | 'not-found' | 'not-failed'> {
@@ -53,4 +44,21 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
   close(): Promise<void> {
     return this.queue.close();
   }
+}
+
+/** A job of the deliveries queue as the API shows it (fields empty when the data breaks its contract). */
+function deadDelivery(job: Job): DeadDelivery {
+  const data = QUEUES.deliveries.job.safeParse(job.data);
+  const payload = data.success ? data.data : undefined;
+  return {
+    jobId: String(job.id),
+    deliveryId: payload?.deliveryId ?? String(job.id),
+    subscriptionId: payload?.subscriptionId ?? '',
+    alarmId: payload?.payload.alarm.alarmId ?? '',
+    enterpriseId: payload?.payload.alarm.enterpriseId ?? '',
+    event: payload?.event ?? '',
+    attempts: job.attemptsMade,
+    failedReason: job.failedReason ?? '',
+    failedAt: job.finishedOn ?? null,
+  };
 }
