@@ -2,3 +2,4 @@ export { type CliCommand, type CliCommandGroup, type CliIo, processIo } from './
 export { COMMAND_GROUPS } from './command-groups';
 export { formatProblem, registryCommands } from './registry-commands';
 export { runCli } from './run-cli';
+export { MintArgs, mintToken } from './commands/token';
