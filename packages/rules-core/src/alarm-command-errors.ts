@@ -13,7 +13,7 @@ export const ALARM_COMMAND_ERRORS = {
   YJ_ERR_ALARM_LOOP_ORDER: {
     statusCode: 409,
     retryable: false,
-    message: 'closed-loop steps must go verify → dispose → close, in order',
+    message: 'closed-loop steps must go verify → dispose → feedback → close, in order',
   },
   YJ_ERR_ALARM_STATE_CONFLICT: {
     statusCode: 409,

@@ -8,6 +8,7 @@ import type {
 } from '@yujing/schemas';
 import { ALARM_COMMAND_ERRORS, type AlarmCommandErrorCode } from './alarm-command-errors';
 import { pruneSettled, settleIfNormal } from './alarm-slot';
+import { loopDue } from './closed-loop';
 import type { RulesContext } from './compiled-enterprise';
 import { type AlarmRecord, type EnterpriseState, isSilenced, type SlotState } from './engine-state';
 import { TransitionEmitter } from './transition-emitter';
@@ -23,10 +24,11 @@ const LOOP_ROLES: ReadonlySet<Role> = new Set(['operator', 'regulator', 'admin']
 const LOOP_STEP: Partial<Record<AlarmAction, { from: LoopState; to: LoopState }>> = {
   verify: { from: 'open', to: 'verified' },
   dispose: { from: 'verified', to: 'disposed' },
-  close: { from: 'disposed', to: 'closed' },
+  feedback: { from: 'disposed', to: 'fed-back' },
+  close: { from: 'fed-back', to: 'closed' },
 };
 
-/** Roles allowed to perform an action: the closed loop (核实 → 处置 → 销号) is for operator/regulator/admin. */
+/** Roles allowed to perform an action: the closed loop (核实 → 处置 → 反馈 → 销号) is for operator/regulator/admin. */
 export function rolesFor(action: AlarmAction): ReadonlySet<Role> {
   return LOOP_STEP[action] ? LOOP_ROLES : ISA_ROLES;
 }
@@ -86,14 +88,24 @@ function execute(
   const rec = cmd.enterpriseId === state.enterpriseId ? state.alarms.get(cmd.alarmId) : undefined;
   if (!rec) return 'YJ_ERR_ALARM_NOT_FOUND';
   if (!rolesFor(cmd.action).has(cmd.actor.role)) return 'YJ_ERR_ALARM_FORBIDDEN';
-  const extras = { actor: cmd.actor, ...(cmd.comment ? { comment: cmd.comment } : {}) };
+  const extras = {
+    actor: cmd.actor,
+    ...(cmd.comment ? { comment: cmd.comment } : {}),
+    ...(cmd.attachments?.length ? { attachments: cmd.attachments } : {}),
+  };
   const now = em.now;
   const maxSettled = em.ctx.options.maxSettledAlarms;
   const step = LOOP_STEP[cmd.action];
   if (step) {
     if (rec.loop !== step.from) return 'YJ_ERR_ALARM_LOOP_ORDER';
     rec.loop = step.to;
-    em.emit(rec, cmd.action as 'verify' | 'dispose' | 'close', now, extras);
+    const next = loopDue(rec, em.ctx.loopDeadlines);
+    em.emit(rec, cmd.action as 'verify' | 'dispose' | 'feedback' | 'close', now, {
+      ...extras,
+      ...(next ? { loopDue: { step: next.step, dueAt: next.dueAt } } : {}),
+    });
+    // A closed loop of a settled alarm may now make room (it is the only kind ever evicted).
+    if (rec.loop === 'closed' && rec.settled) pruneSettled(state, maxSettled);
     return undefined;
   }
   if (cmd.action === 'comment') {

@@ -150,6 +150,7 @@ function newRecord(id: string, label: string, rule: SlotRule, start: number, slo
     suppressed: false,
     outOfService: false,
     loop: 'open',
+    overdueIndex: -1,
     value: slot.value,
     limit: slot.limit,
     settled: false,
@@ -195,11 +196,15 @@ export function settleIfNormal(slot: SlotState, state: EnterpriseState, maxSettl
   pruneSettled(state, maxSettled);
 }
 
-/** Bounds memory: drops the oldest settled alarms beyond `maxSettled` (active ones are never dropped). */
+/**
+ * Bounds memory: drops the oldest settled alarms whose closed loop is closed (销号) beyond
+ * `maxSettled`. An alarm that is active, or whose loop is still open, is never dropped: it is the
+ * only copy the changelog snapshots carry, and verify/dispose/feedback/close must still find it.
+ */
 export function pruneSettled(state: EnterpriseState, maxSettled: number): void {
   if (state.alarms.size <= maxSettled) return;
   for (const [id, rec] of state.alarms) {
     if (state.alarms.size <= maxSettled) break;
-    if (rec.settled) state.alarms.delete(id);
+    if (rec.settled && rec.loop === 'closed') state.alarms.delete(id);
   }
 }

@@ -1,4 +1,12 @@
-import type { AlarmLevel, Classification, EffectivePoint, Enterprise, Gateway } from '@yujing/schemas';
+import type {
+  AlarmLevel,
+  Classification,
+  EffectivePoint,
+  Enterprise,
+  EscalationPolicy,
+  Gateway,
+} from '@yujing/schemas';
+import { compileLoopDeadlines, type LoopDeadlines } from './closed-loop';
 import { type CompiledRule, compileRule, RULE } from './compiled-rule';
 import type { SlotRule } from './engine-state';
 import { DEFAULT_RULES_OPTIONS, type RulesOptions } from './rules-options';
@@ -42,6 +50,8 @@ export interface RulesContext {
   points: Map<string, CompiledPoint>;
   groups: Map<string, CompiledGroup>;
   gatewayTimeoutMs: Map<string, number>;
+  /** Closed-loop deadlines by alarm level for this enterprise's classification (none = no deadlines). */
+  loopDeadlines: Map<number, LoopDeadlines>;
   options: RulesOptions;
 }
 
@@ -50,6 +60,8 @@ export interface CompileInput {
   enterprise?: Pick<Enterprise, 'region' | 'classification'>;
   points: readonly EffectivePoint[];
   gateways?: readonly Pick<Gateway, 'id' | 'heartbeatTimeoutMs'>[];
+  /** Escalation policies: their `closedLoop` deadlines apply to this enterprise's alarms. */
+  policies?: readonly Pick<EscalationPolicy, 'classification' | 'levels' | 'closedLoop'>[];
   options?: Partial<RulesOptions>;
 }
 
@@ -124,6 +136,7 @@ export function compileEnterprise(input: CompileInput): RulesContext {
     points,
     groups,
     gatewayTimeoutMs,
+    loopDeadlines: compileLoopDeadlines(input.policies ?? [], classification?.code),
     options,
   };
 }

@@ -29,9 +29,14 @@ export interface AlarmRecord {
   suppressed: boolean;
   outOfService: boolean;
   loop: LoopState;
+  /** Index (in LOOP_STEPS) of the last closed-loop step announced overdue, -1 none. */
+  overdueIndex: number;
   value: number | null;
   limit: number | null;
-  /** The record no longer belongs to a slot (it reached normal); kept only for the closed loop. */
+  /**
+   * The record no longer belongs to a slot (it reached normal); kept for the closed loop. Settled
+   * records are evicted only once their loop is closed (`pruneSettled`), never while it is open.
+   */
   settled: boolean;
 }
 

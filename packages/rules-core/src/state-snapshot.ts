@@ -119,7 +119,8 @@ export function snapshotState(state: EnterpriseState): StateSnapshot {
 export function restoreState(snap: StateSnapshot): EnterpriseState {
   if (snap.v !== 1) throw new Error(`unsupported rules state snapshot version ${String(snap.v)}`);
   const state = createEnterpriseState(snap.enterpriseId);
-  for (const rec of snap.alarms) state.alarms.set(rec.id, { ...rec });
+  // overdueIndex came with the 反馈 step: snapshots written before it have none.
+  for (const rec of snap.alarms) state.alarms.set(rec.id, { ...rec, overdueIndex: rec.overdueIndex ?? -1 });
   for (const a of snap.points) {
     const p = new PointState(a[0]);
     p.lastTs = back(a[1], -1);

@@ -1,6 +1,7 @@
 import type { AlarmTransitionEvent } from '@yujing/schemas';
 import { reannounce } from './alarm-commands';
 import { advanceSlot, completeDelays } from './alarm-slot';
+import { checkOverdue } from './closed-loop';
 import type { RulesContext } from './compiled-enterprise';
 import { RULE } from './compiled-rule';
 import { type EnterpriseState, NO_TIME } from './engine-state';
@@ -18,7 +19,12 @@ export interface TickResult {
  * The wall-clock pass (the worker calls it about once a second): gateway offline and point
  * no-data (silence measured from `receivedAt`, so the episode start is deterministic:
  * last receipt + timeout), offline detectors voting in their group, delays that complete while
- * a point is silent, chatter windows that end, and shelves that expire.
+ * a point is silent, chatter windows that end, shelves that expire, and closed-loop steps whose
+ * deadline passed (`loop-overdue`, once per step).
+ *
+ * A point whose gateway has sent nothing since the point's own last reading is silent because of
+ * the gateway: its no-data rule waits, so a dead gateway gives one gateway-offline alarm, not one
+ * no-data alarm per point. Once the gateway sends again, a point still silent raises as before.
  */
 export function tick(state: EnterpriseState, ctx: RulesContext, now: number): TickResult {
   const em = new TransitionEmitter(ctx, state, now);
@@ -51,12 +57,14 @@ export function tick(state: EnterpriseState, ctx: RulesContext, now: number): Ti
     const ps = existing.boundTo === cp ? existing : bindPoint(state, cp);
     if (ps.lastReceivedAt === NO_TIME) continue;
     const quiet = now - ps.lastReceivedAt;
+    const gw = state.gateways.get(cp.gatewayId);
+    const gatewaySilent = gw !== undefined && gw.lastReceivedAt <= ps.lastReceivedAt;
     const offline = quiet > cp.offlineAfterMs;
     for (let i = 0; i < cp.rules.length; i++) {
       const rule = cp.rules[i]!;
       const slot = ps.slots[i]!;
       if (rule.t === RULE.noData) {
-        if (quiet > rule.afterMs && !(slot.alarm?.active ?? false)) {
+        if (quiet > rule.afterMs && !gatewaySilent && !(slot.alarm?.active ?? false)) {
           advanceSlot(
             slot,
             1,
@@ -88,6 +96,7 @@ export function tick(state: EnterpriseState, ctx: RulesContext, now: number): Ti
     if (group && gs.slot.chattering)
       completeDelays(gs.slot, Number.POSITIVE_INFINITY, group.label, group.rule, em);
   }
+  const deadlines = ctx.loopDeadlines;
   for (const rec of state.alarms.values()) {
     if (rec.shelvedUntil > 0 && now >= rec.shelvedUntil) {
       const until = rec.shelvedUntil;
@@ -95,6 +104,7 @@ export function tick(state: EnterpriseState, ctx: RulesContext, now: number): Ti
       reannounce(state, rec, ctx.options.maxSettledAlarms);
       em.emit(rec, 'shelve-expired', until);
     }
+    if (deadlines.size > 0 && rec.loop !== 'closed') checkOverdue(rec, deadlines, em);
   }
   return { state, transitions: em.out };
 }

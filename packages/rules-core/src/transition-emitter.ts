@@ -1,4 +1,4 @@
-import type { Actor, AlarmTransition, AlarmTransitionEvent } from '@yujing/schemas';
+import type { Actor, AlarmTransition, AlarmTransitionEvent, Attachment, LoopStep } from '@yujing/schemas';
 import type { RulesContext } from './compiled-enterprise';
 import { type AlarmRecord, alarmState, type EnterpriseState } from './engine-state';
 
@@ -6,6 +6,8 @@ import { type AlarmRecord, alarmState, type EnterpriseState } from './engine-sta
 export interface TransitionExtras {
   actor?: Actor;
   comment?: string;
+  attachments?: Attachment[];
+  loopDue?: { step: LoopStep; dueAt: number };
 }
 
 /**
@@ -42,6 +44,8 @@ export class TransitionEmitter {
     if (this.ctx.region) ev.region = this.ctx.region;
     if (extras?.actor) ev.actor = extras.actor;
     if (extras?.comment) ev.comment = extras.comment;
+    if (extras?.attachments?.length) ev.attachments = extras.attachments;
+    if (extras?.loopDue) ev.loopDue = extras.loopDue;
     this.out.push(ev);
   }
 }

@@ -134,7 +134,7 @@ describe('ISA-18.2 lifecycle', () => {
   });
 });
 
-describe('closed loop 核实 → 处置 → 销号', () => {
+describe('closed loop 核实 → 处置 → 反馈 → 销号', () => {
   it('advances in order and refuses out of order, by role, and for unknown alarms', () => {
     const { state, ctx, id } = raised();
     expect(applyCommand(state, cmd(id, 'close'), ctx, T0).result).toMatchObject({
@@ -149,13 +149,27 @@ describe('closed loop 核实 → 处置 → 销号', () => {
       'YJ_ERR_ALARM_FORBIDDEN',
     );
     expect(applyCommand(state, cmd(`${id}x`, 'ack'), ctx, T0).result.code).toBe('YJ_ERR_ALARM_NOT_FOUND');
-    const steps = (['verify', 'dispose', 'close'] as const).map((a, i) =>
-      applyCommand(state, cmd(id, a, (['operator', 'regulator', 'admin'] as const)[i]), ctx, T0 + i),
+    expect(applyCommand(state, cmd(id, 'verify'), ctx, T0).result.ok).toBe(true);
+    expect(applyCommand(state, cmd(id, 'feedback', 'operator', { comment: 'x' }), ctx, T0).result.code).toBe(
+      'YJ_ERR_ALARM_LOOP_ORDER',
+    );
+    const steps = (['dispose', 'feedback', 'close'] as const).map((a, i) =>
+      applyCommand(
+        state,
+        cmd(
+          id,
+          a,
+          (['operator', 'regulator', 'admin'] as const)[i],
+          a === 'feedback' ? { comment: '已更换探头' } : {},
+        ),
+        ctx,
+        T0 + i,
+      ),
     );
     expect(steps.map((s) => s.result.ok)).toEqual([true, true, true]);
     expect(steps.flatMap((s) => s.transitions).map((t) => `${t.transition}:${t.loop}`)).toEqual([
-      'verify:verified',
       'dispose:disposed',
+      'feedback:fed-back',
       'close:closed',
     ]);
     expect(applyCommand(state, cmd(id, 'verify'), ctx, T0).result.code).toBe('YJ_ERR_ALARM_LOOP_ORDER');

@@ -118,6 +118,8 @@ describe('no-data and gateway offline (wall clock)', () => {
   it('raises after N sampling periods of silence with a deterministic episode start, and clears on data', () => {
     const { state, ctx } = fresh([coPoint('CO-1', [nd])]);
     feed(state, ctx, [reading('CO-1', T0, 5)]);
+    // The gateway keeps sending (a point the registry does not know), so CO-1's silence is its own.
+    feed(state, ctx, [reading('OTHER', T0 + 20_000, 1)]);
     expect(tick(state, ctx, T0 + 30_000).transitions).toEqual([]);
     const out = tick(state, ctx, T0 + 30_001).transitions.filter((t) => t.point === 'CO-1');
     expect(out.map(brief)).toEqual(['raise:active-unack:L3']);

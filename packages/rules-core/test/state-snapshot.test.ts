@@ -1,7 +1,7 @@
 import type { AlarmTransitionEvent } from '@yujing/schemas';
 import { describe, expect, it } from 'vitest';
 import { createEnterpriseState, restoreState, snapshotState, tick } from '../src/index';
-import { coPoint, ctxOf, EID, feed, series, T0 } from './fixture-points';
+import { coPoint, ctxOf, EID, feed, reading, series, T0 } from './fixture-points';
 
 const points = () => [
   coPoint('CO-1', [
@@ -41,6 +41,8 @@ describe('state snapshot and replay', () => {
     const ctx = ctxOf(points());
     const s = createEnterpriseState(EID);
     feed(s, ctx, series('CO-1', [5]));
+    // The gateway keeps sending (a point the registry does not know), so CO-1's silence is its own.
+    feed(s, ctx, [reading('OTHER', T0 + 20_000, 1)]);
     const restored = restoreState(JSON.parse(JSON.stringify(snapshotState(s))));
     const out = tick(restored, ctx, T0 + 30_001).transitions.filter((t) => t.rule === 'nd');
     expect(out.map((t) => t.transition)).toEqual(['raise']);

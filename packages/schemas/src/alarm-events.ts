@@ -13,9 +13,25 @@ export const AlarmState = z.enum([
 ]);
 export type AlarmState = z.infer<typeof AlarmState>;
 
-/** The regulatory closed loop on top (推送 → 核实 → 处置 → 销号). */
-export const LoopState = z.enum(['open', 'verified', 'disposed', 'closed']);
+/** The regulatory closed loop on top (推送 → 核实 → 处置 → 反馈 → 销号); docs/closed-loop.md. */
+export const LoopState = z.enum(['open', 'verified', 'disposed', 'fed-back', 'closed']);
 export type LoopState = z.infer<typeof LoopState>;
+
+/** The steps of the closed loop, in order: 核实, 处置, 反馈, 销号. */
+export const LoopStep = z.enum(['verify', 'dispose', 'feedback', 'close']);
+export type LoopStep = z.infer<typeof LoopStep>;
+
+/** A file attached to a closed-loop step, by reference (the file itself lives in the document store). */
+export const Attachment = z.object({
+  name: z.string().min(1).max(200).describe('file name shown to people, e.g. 现场照片-1.jpg'),
+  ref: z.string().min(1).max(1000).describe('URI or document-store key of the file'),
+  mediaType: z.string().max(100).optional(),
+  sha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/, 'expected a sha256 hex digest')
+    .optional(),
+});
+export type Attachment = z.infer<typeof Attachment>;
 
 export const AlarmKind = z.enum([
   'threshold',
@@ -46,8 +62,10 @@ export const AlarmTransition = z.enum([
   'chatter',
   'verify',
   'dispose',
+  'feedback',
   'close',
   'comment',
+  'loop-overdue',
 ]);
 export type AlarmTransition = z.infer<typeof AlarmTransition>;
 
@@ -72,6 +90,11 @@ export const AlarmTransitionEvent = z.object({
   episodeStart: EpochMs,
   actor: Actor.optional(),
   comment: z.string().max(2000).optional(),
+  attachments: z.array(Attachment).max(20).optional().describe('files of a closed-loop step, by reference'),
+  loopDue: z
+    .object({ step: LoopStep, dueAt: EpochMs })
+    .optional()
+    .describe('the next closed-loop step and its deadline (on loop steps and loop-overdue)'),
   shelvedUntil: EpochMs.optional(),
   region: z.object({ city: AdminCode, county: AdminCode }).optional(),
   seq: z.number().int().nonnegative(),
@@ -84,6 +107,7 @@ export const AlarmAction = z.enum([
   'unshelve',
   'verify',
   'dispose',
+  'feedback',
   'close',
   'comment',
   'suppress',
@@ -103,6 +127,7 @@ export const AlarmCommand = z
     actor: Actor,
     reason: z.string().max(500).optional(),
     comment: z.string().max(2000).optional(),
+    attachments: z.array(Attachment).max(20).optional().describe('files of a closed-loop step, by reference'),
     durationMs: DurationMs.optional().describe('shelve duration'),
     issuedAt: EpochMs,
   })
@@ -112,6 +137,10 @@ export const AlarmCommand = z
   })
   .refine((c) => c.action !== 'comment' || (c.comment?.length ?? 0) > 0, {
     message: 'comment needs text',
+    path: ['comment'],
+  })
+  .refine((c) => c.action !== 'feedback' || (c.comment?.length ?? 0) > 0, {
+    message: 'feedback (反馈) needs a text saying what was done and found',
     path: ['comment'],
   });
 export type AlarmCommand = z.infer<typeof AlarmCommand>;

@@ -204,9 +204,21 @@ export const EscalationPolicy = z.object({
     })
     .optional(),
   closedLoop: z
-    .object({ verifyWithinMs: DurationMs, disposeWithinMs: DurationMs, closeWithinMs: DurationMs })
+    .object({
+      verifyWithinMs: DurationMs,
+      disposeWithinMs: DurationMs,
+      feedbackWithinMs: DurationMs.optional().describe('反馈 deadline; absent = closeWithinMs'),
+      closeWithinMs: DurationMs,
+    })
+    .refine(
+      (l) =>
+        l.verifyWithinMs <= l.disposeWithinMs &&
+        l.disposeWithinMs <= (l.feedbackWithinMs ?? l.closeWithinMs) &&
+        (l.feedbackWithinMs ?? l.closeWithinMs) <= l.closeWithinMs,
+      { message: 'closed-loop deadlines must not decrease: verify ≤ dispose ≤ feedback ≤ close' },
+    )
     .optional()
-    .describe('deadlines of 核实 → 处置 → 销号 from the raise'),
+    .describe('deadlines of 核实 → 处置 → 反馈 → 销号, each counted from the raise'),
 });
 export type EscalationPolicy = z.infer<typeof EscalationPolicy>;
 
@@ -217,6 +229,7 @@ export const WebhookEventType = z.enum([
   'alarm.acknowledged',
   'alarm.resolved',
   'alarm.closed',
+  'loop.overdue',
 ]);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
 

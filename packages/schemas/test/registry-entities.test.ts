@@ -171,7 +171,7 @@ describe('EscalationPolicy and WebhookSubscription', () => {
     secret: '0123456789abcdef',
   };
   it('accepts a subscription with all events by default', () => {
-    expect(WebhookSubscription.parse(sub).events).toHaveLength(6);
+    expect(WebhookSubscription.parse(sub).events).toHaveLength(7);
   });
   it.each([
     [{ url: 'ftp://x/y' }, /^url: /],

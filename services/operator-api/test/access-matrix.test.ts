@@ -19,12 +19,14 @@ const ALARM_ACTIONS: Record<string, Record<ApiRole, boolean>> = {
   unshelve: { operator: true, regulator: false, enterprise: false, admin: true },
   verify: { operator: true, regulator: true, enterprise: false, admin: true },
   dispose: { operator: true, regulator: false, enterprise: false, admin: true },
+  feedback: { operator: true, regulator: false, enterprise: false, admin: true },
   close: { operator: false, regulator: true, enterprise: false, admin: true },
   comment: { operator: true, regulator: true, enterprise: true, admin: true },
 };
 const BODIES: Record<string, object> = {
   shelve: { durationMs: 3_600_000, reason: '检修' },
   comment: { comment: '现场复核' },
+  feedback: { comment: '已更换密封垫，复测正常' },
 };
 
 /** rules-core LOOP_ROLES (docs/alarm-lifecycle.md): the worker refuses a loop step from anyone else. */
@@ -69,7 +71,7 @@ describe('role × action on POST /api/v1/alarms/:id/{action}', () => {
 
 describe('ACCESS_MATRIX', () => {
   it('never lets through a closed-loop step the rules-worker would refuse', () => {
-    for (const action of ['verify', 'dispose', 'close'] as const)
+    for (const action of ['verify', 'dispose', 'feedback', 'close'] as const)
       for (const role of ROLES)
         if (ACCESS_MATRIX[role].has(action)) expect(WORKER_LOOP_ROLES, `${role} ${action}`).toContain(role);
   });
@@ -92,6 +94,7 @@ describe('ACCESS_MATRIX', () => {
       [/^shelve \/ unshelve$/, ['shelve', 'unshelve']],
       [/^verify/, ['verify']],
       [/^dispose/, ['dispose']],
+      [/^feedback/, ['feedback']],
       [/^close/, ['close']],
       [/^comment$/, ['comment']],
       [/^reports$/, ['reports']],

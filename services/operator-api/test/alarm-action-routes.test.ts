@@ -129,6 +129,34 @@ describe('POST /api/v1/alarms/:id/{action}', () => {
     expect(paths).toEqual(expect.arrayContaining(['body.durationMs', 'body.reason']));
   });
 
+  it('feedback (反馈) needs its text and forwards attachments by reference', async () => {
+    h = await harness();
+    h.history.alarms.push(raised);
+    const bare = await h.app.inject({
+      method: 'POST',
+      url: url('feedback'),
+      headers: bearer(await operator()),
+      payload: { attachments: [{ name: 'a.jpg', ref: 'docstore://x' }] },
+    });
+    expect(bare.statusCode).toBe(400);
+    expect(bare.json().issues.map((i: { path: string }) => i.path)).toEqual(['body.comment']);
+    expect(h.bus.sent).toHaveLength(0);
+    h.bus.answer = () => ({ result: { ok: true }, transition: { transition: 'feedback', seq: 4 } });
+    const photo = { name: '整改后照片.jpg', ref: 'docstore://loops/1/after.jpg', mediaType: 'image/jpeg' };
+    const res = await h.app.inject({
+      method: 'POST',
+      url: url('feedback'),
+      headers: bearer(await operator()),
+      payload: { comment: '已更换密封垫，复测 8 ppm', attachments: [photo] },
+    });
+    expect(res.statusCode).toBe(200);
+    expect(h.bus.sent[0]).toMatchObject({
+      action: 'feedback',
+      comment: '已更换密封垫，复测 8 ppm',
+      attachments: [photo],
+    });
+  });
+
   it('maps a worker 403 refusal and an unknown refusal code', async () => {
     h = await harness();
     h.history.alarms.push(raised);

@@ -126,6 +126,7 @@ describe('GET /api/v1/alarms/:id', () => {
     expect(body.deadlines.map((d: { step: string; overdue: boolean }) => [d.step, d.overdue])).toEqual([
       ['verify', false],
       ['dispose', false],
+      ['feedback', false],
       ['close', false],
     ]);
   });

@@ -12,7 +12,7 @@ afterEach(async () => {
 const EXPECTED = [
   'get /api/v1/alarms',
   'get /api/v1/alarms/{id}',
-  ...['ack', 'shelve', 'unshelve', 'verify', 'dispose', 'close', 'comment'].map(
+  ...['ack', 'shelve', 'unshelve', 'verify', 'dispose', 'feedback', 'close', 'comment'].map(
     (a) => `post /api/v1/alarms/{id}/${a}`,
   ),
   'get /api/v1/stream/alarms',

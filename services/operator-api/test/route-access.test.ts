@@ -157,6 +157,7 @@ const ROUTE_CASES: Record<string, RouteCase> = {
   'POST /api/v1/alarms/:id/unshelve': action('unshelve', {}),
   'POST /api/v1/alarms/:id/verify': action('verify', {}),
   'POST /api/v1/alarms/:id/dispose': action('dispose', {}),
+  'POST /api/v1/alarms/:id/feedback': action('feedback', { comment: '已整改' }),
   'POST /api/v1/alarms/:id/close': action('close', {}),
   'POST /api/v1/alarms/:id/comment': action('comment', { comment: '现场复核' }),
   'GET /api/v1/stream/alarms': {

@@ -3,7 +3,7 @@ import { compileEnterprise, type RulesContext, type RulesOptions } from '@yujing
 
 /**
  * Compiled rules per enterprise from the registry view, compiled on first use and dropped when
- * the enterprise, one of its gateways or points, or any template changes.
+ * the enterprise, one of its gateways or points, or any template or policy changes.
  */
 export class RulesContexts {
   readonly #cache = new Map<string, RulesContext | null>();
@@ -14,7 +14,8 @@ export class RulesContexts {
     private readonly options: Partial<RulesOptions>,
   ) {
     this.#unsubscribe = store.onChange((change) => {
-      if (change.kind === 'template') this.#cache.clear();
+      // Templates and policies (closed-loop deadlines) may concern every enterprise.
+      if (change.kind === 'template' || change.kind === 'policy') this.#cache.clear();
       else if (change.kind === 'enterprise') this.#cache.delete(change.id);
       else if (change.kind === 'point' || change.kind === 'gateway')
         this.#cache.delete(change.id.split(':')[0]!);
@@ -32,6 +33,7 @@ export class RulesContexts {
           enterprise,
           points: this.store.effectivePoints(enterpriseId),
           gateways: this.store.gateways().filter((g) => g.enterpriseId === enterpriseId),
+          policies: this.store.policies(),
           options: this.options,
         })
       : null;

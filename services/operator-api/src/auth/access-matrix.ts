@@ -11,6 +11,7 @@ export const API_ACTIONS = [
   'unshelve',
   'verify',
   'dispose',
+  'feedback',
   'close',
   'comment',
   'reports',
@@ -21,7 +22,8 @@ export const API_ACTIONS = [
 export type ApiAction = (typeof API_ACTIONS)[number];
 
 export const ACCESS_MATRIX: Readonly<Record<ApiRole, ReadonlySet<ApiAction>>> = {
-  // 值班员 of the monitoring centre: the ISA-18.2 console actions, 核实 and 处置; 销号 stays with the regulator.
+  // 值班员 of the monitoring centre: the ISA-18.2 console actions, 核实, 处置 and 反馈 (the disposal's outcome);
+  // 销号 stays with the regulator, so the one who reports the outcome is not the one who signs it off.
   operator: new Set<ApiAction>([
     'read',
     'ack',
@@ -29,6 +31,7 @@ export const ACCESS_MATRIX: Readonly<Record<ApiRole, ReadonlySet<ApiAction>>> = 
     'unshelve',
     'verify',
     'dispose',
+    'feedback',
     'comment',
     'reports',
     'registry-read',
@@ -37,7 +40,7 @@ export const ACCESS_MATRIX: Readonly<Record<ApiRole, ReadonlySet<ApiAction>>> = 
   // the people at the console so that escalation to the regulator is not silenced by the regulator.
   regulator: new Set<ApiAction>(['read', 'verify', 'close', 'comment', 'reports', 'registry-read']),
   // The enterprise acknowledges and comments on its own alarms (on-site findings go in comments). The closed
-  // loop 核实 → 处置 → 销号 is recorded by operator / regulator / admin only, as the rules-worker enforces
+  // loop 核实 → 处置 → 反馈 → 销号 is recorded by operator / regulator / admin only, as the rules-worker enforces
   // (rules-core LOOP_ROLES). Shelving (which silences annunciation) stays with the monitoring centre.
   enterprise: new Set<ApiAction>(['read', 'ack', 'comment', 'reports']),
   admin: new Set<ApiAction>(API_ACTIONS),

@@ -34,6 +34,7 @@ const TRANSITION_OF: Partial<Record<AlarmAction, string>> = {
   unshelve: 'unshelve',
   verify: 'verify',
   dispose: 'dispose',
+  feedback: 'feedback',
   close: 'close',
   comment: 'comment',
 };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { commonErrors } from '@yujing/errors';
-import { AlarmCommand, AlarmCommandResult, DurationMs } from '@yujing/schemas';
+import { AlarmCommand, AlarmCommandResult, Attachment, DurationMs } from '@yujing/schemas';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiErrors, WORKER_REFUSAL_STATUS } from '../api-errors';
@@ -13,8 +13,14 @@ import { findAlarm } from './find-alarm';
 
 const Comment = z.string().min(1).max(2000);
 const Reason = z.string().min(1).max(500);
+const Attachments = z
+  .array(Attachment)
+  .max(20)
+  .describe('files of the step, by reference (not uploaded here)');
+/** A closed-loop step: what was done or found (text) and its files by reference. */
+const LoopStepBody = z.object({ comment: Comment.optional(), attachments: Attachments.optional() });
 
-/** Body of each action (shelve needs a duration and a reason; comment needs text). */
+/** Body of each action (shelve needs a duration and a reason; comment and feedback need text). */
 const ACTION_BODIES = {
   ack: z.object({ comment: Comment.optional() }),
   shelve: z.object({
@@ -24,9 +30,13 @@ const ACTION_BODIES = {
     reason: Reason,
   }),
   unshelve: z.object({ reason: Reason.optional() }),
-  verify: z.object({ comment: Comment.optional() }),
-  dispose: z.object({ comment: Comment.optional() }),
-  close: z.object({ comment: Comment.optional() }),
+  verify: LoopStepBody,
+  dispose: LoopStepBody,
+  feedback: z.object({
+    comment: Comment.describe('反馈: what was done and found'),
+    attachments: Attachments.optional(),
+  }),
+  close: LoopStepBody,
   comment: z.object({ comment: Comment }),
 } as const;
 type ActionName = keyof typeof ACTION_BODIES;
@@ -65,7 +75,12 @@ export const alarmActionRoutes =
         async (req, reply) => {
           const p = authorize(req, action as ApiAction);
           const alarm = await findAlarm(ctx, p, req.params.id);
-          const body = req.body as { comment?: string; reason?: string; durationMs?: number };
+          const body = req.body as {
+            comment?: string;
+            reason?: string;
+            durationMs?: number;
+            attachments?: z.infer<typeof Attachments>;
+          };
           const command = AlarmCommand.parse({
             commandId: randomUUID(),
             alarmId: alarm.alarmId,
@@ -75,6 +90,7 @@ export const alarmActionRoutes =
             ...(body.comment !== undefined ? { comment: body.comment } : {}),
             ...(body.reason !== undefined ? { reason: body.reason } : {}),
             ...(body.durationMs !== undefined ? { durationMs: body.durationMs } : {}),
+            ...(body.attachments?.length ? { attachments: body.attachments } : {}),
             issuedAt: ctx.now(),
           });
           const outcome = ctx.hub.awaitCommand(

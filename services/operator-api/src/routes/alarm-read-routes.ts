@@ -34,7 +34,7 @@ const ListQuery = z.object({
 });
 
 const Deadline = z.object({
-  step: z.enum(['verify', 'dispose', 'close']),
+  step: z.enum(['verify', 'dispose', 'feedback', 'close']),
   dueAt: z.number(),
   doneAt: z.number().nullable(),
   overdue: z.boolean(),
@@ -121,7 +121,7 @@ export const alarmReadRoutes =
     );
   };
 
-/** 核实 → 处置 → 销号 deadlines from the raise, per the escalation policy of the enterprise's class. */
+/** 核实 → 处置 → 反馈 → 销号 deadlines from the raise, per the escalation policy of the enterprise's class. */
 function closedLoopDeadlines(
   ctx: RouteContext,
   alarm: z.infer<typeof AlarmView>,
@@ -135,6 +135,7 @@ function closedLoopDeadlines(
   const steps = [
     { step: 'verify' as const, within: loop.verifyWithinMs },
     { step: 'dispose' as const, within: loop.disposeWithinMs },
+    { step: 'feedback' as const, within: loop.feedbackWithinMs ?? loop.closeWithinMs },
     { step: 'close' as const, within: loop.closeWithinMs },
   ];
   return steps.map(({ step, within }) => {
