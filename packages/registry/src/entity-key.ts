@@ -1,10 +1,14 @@
 import {
+  DutyRoster,
+  type DutyRoster as DutyRosterType,
   type Enterprise,
   Enterprise as EnterpriseSchema,
   EscalationPolicy,
   type EscalationPolicy as EscalationPolicyType,
   type Gateway,
   Gateway as GatewaySchema,
+  Person,
+  type Person as PersonType,
   type Point,
   Point as PointSchema,
   type RegistryDocument,
@@ -25,6 +29,8 @@ export interface RegistryEntityOf {
   template: RuleTemplate;
   policy: EscalationPolicyType;
   subscription: WebhookSubscription;
+  person: PersonType;
+  roster: DutyRosterType;
 }
 export type RegistryEntity = RegistryEntityOf[RegistryEntityKind];
 
@@ -36,6 +42,8 @@ export const ENTITY_SCHEMAS: { [K in RegistryEntityKind]: z.ZodType<RegistryEnti
   template: RuleTemplateSchema,
   policy: EscalationPolicy,
   subscription: WebhookSubscriptionSchema,
+  person: Person,
+  roster: DutyRoster,
 };
 
 /** Which RegistryDocument section holds each kind. */
@@ -46,12 +54,14 @@ export const DOCUMENT_SECTION = {
   template: 'templates',
   policy: 'policies',
   subscription: 'subscriptions',
+  person: 'people',
+  roster: 'rosters',
 } as const satisfies { [K in RegistryEntityKind]: keyof RegistryDocument };
 
 /**
  * The id of an entity in the topic key `<kind>/<id>`: enterprise → its id; gateway →
  * `${enterpriseId}:${gatewayId}`; point → `${enterpriseId}:${code}`; template, policy,
- * subscription → their id.
+ * subscription, person, roster → their id.
  */
 export function entityId<K extends RegistryEntityKind>(kind: K, entity: RegistryEntityOf[K]): string {
   switch (kind) {

@@ -102,7 +102,8 @@ function collectFile(
 
 /**
  * Loads every `.yaml`/`.yml`/`.json` file under `dir` (recursively, sorted by path); a file may
- * hold any mix of sections (enterprises, gateways, points, templates, policies, subscriptions).
+ * hold any mix of sections (enterprises, gateways, points, templates, policies, subscriptions,
+ * people, rosters).
  * Each entity is validated on its own, then the whole registry is cross-checked. Problems name
  * the file, the entity id and the field path; the document holds only the valid entities.
  */
@@ -117,6 +118,8 @@ export async function loadRegistryDir(
     templates: [],
     policies: [],
     subscriptions: [],
+    people: [],
+    rosters: [],
   };
   let files: string[];
   try {

@@ -2,11 +2,13 @@ import {
   type AlarmLevel,
   builtInTemplate,
   type ClassCode,
+  type DutyRoster,
   type EffectivePoint,
   type Enterprise,
   type EscalationPolicy,
   type Gateway,
   issuesToRecords,
+  type Person,
   type Point,
   type RegistryDocument,
   type RegistryEntityKind,
@@ -55,6 +57,8 @@ export class RegistryStore {
   readonly #templates = new Map<string, RuleTemplate>();
   readonly #policies = new Map<string, EscalationPolicy>();
   readonly #subscriptions = new Map<string, WebhookSubscription>();
+  readonly #people = new Map<string, Person>();
+  readonly #rosters = new Map<string, DutyRoster>();
   readonly #meta = new Map<string, EntityMeta>();
   readonly #effective = new Map<string, EffectivePoint | null>();
   readonly #listeners = new Set<(change: RegistryChange) => void>();
@@ -170,6 +174,8 @@ export class RegistryStore {
       templates: this.templates(),
       policies: this.policies(),
       subscriptions: this.subscriptions(),
+      people: this.people(),
+      rosters: this.rosters(),
     });
   }
 
@@ -186,6 +192,17 @@ export class RegistryStore {
   }
   subscriptions(): WebhookSubscription[] {
     return byId(this.#subscriptions);
+  }
+  /** People who can be notified (notification routing, docs/notifications.md). */
+  people(): Person[] {
+    return byId(this.#people);
+  }
+  person(id: string): Person | undefined {
+    return this.#people.get(id);
+  }
+  /** On-call rosters (值班表). */
+  rosters(): DutyRoster[] {
+    return byId(this.#rosters);
   }
 
   /** Called synchronously after every applied change; returns an unsubscribe function. */
@@ -218,6 +235,12 @@ export class RegistryStore {
       case 'subscription':
         this.#subscriptions.set(id, data as WebhookSubscription);
         break;
+      case 'person':
+        this.#people.set(id, data as Person);
+        break;
+      case 'roster':
+        this.#rosters.set(id, data as DutyRoster);
+        break;
     }
     this.#changed(kind, id, false);
   }
@@ -247,6 +270,12 @@ export class RegistryStore {
         break;
       case 'subscription':
         existed = this.#subscriptions.delete(id);
+        break;
+      case 'person':
+        existed = this.#people.delete(id);
+        break;
+      case 'roster':
+        existed = this.#rosters.delete(id);
         break;
     }
     if (existed) this.#changed(kind, id, true);

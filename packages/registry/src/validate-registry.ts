@@ -186,5 +186,34 @@ export function validateRegistry(
         at(pol, `steps.${i}.afterMs`, 'steps must be in time order');
     });
   }
+  // 7. people and rosters: scopes well-formed and known, roster shifts name people holding the role
+  const scopeProblem = (level: string, code: string): string | undefined => {
+    if (level === 'enterprise') return enterprises.has(code) ? undefined : `unknown enterprise ${code}`;
+    const re = SCOPE_CODE[level as keyof typeof SCOPE_CODE];
+    return re.test(code) &&
+      !(level === 'city' && code.endsWith('0000')) &&
+      !(level === 'county' && code.endsWith('00'))
+      ? undefined
+      : `${code} is not a ${level} administrative code`;
+  };
+  const people = new Map(out.people.map((x) => [x.id, x]));
+  for (const person of out.people) {
+    const bad = scopeProblem(person.scope.level, person.scope.code);
+    if (bad) at(person, 'scope.code', bad);
+  }
+  for (const roster of out.rosters) {
+    const bad = scopeProblem(roster.scope.level, roster.scope.code);
+    if (bad) at(roster, 'scope.code', bad);
+    const onDuty = [
+      ...roster.shifts.map((x, i) => ({ personId: x.personId, path: `shifts.${i}.personId` })),
+      ...roster.overrides.map((x, i) => ({ personId: x.personId, path: `overrides.${i}.personId` })),
+    ];
+    for (const { personId, path } of onDuty) {
+      const person = people.get(personId);
+      if (!person) at(roster, path, `unknown person ${personId}`);
+      else if (!person.roles.includes(roster.role))
+        at(roster, path, `person ${personId} does not hold the role ${roster.role}`);
+    }
+  }
   return { document: out, problems };
 }

@@ -31,6 +31,8 @@ const doc = (over: Partial<RegistryDocument>): RegistryDocument => ({
   templates: [],
   policies: [],
   subscriptions: [],
+  people: [],
+  rosters: [],
   ...over,
 });
 const record = (kind: RegistryRecord['kind'], id: string, data: unknown, version = 1): RegistryRecord => ({

@@ -7,6 +7,7 @@ export { issuesToRecords } from './issue-paths';
 export * from './point-kind-catalogue';
 export * from './primitives';
 export { encodeReadingBatch } from './reading-batch-encoder';
+export * from './notification-routing';
 export * from './registry-entities';
 export * from './rule-spec';
 export * from './rule-template-catalogue';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DutyRole, DutyRoster, Person } from './notification-routing';
 import { kindFitsIndustries, POINT_KIND_IDS, pointKind } from './point-kind-catalogue';
 import { AdminCode, AlarmLevel, DurationMs, EpochMs, Industry, LocalId } from './primitives';
 import { Limits, RuleOverride, RuleSpec } from './rule-spec';
@@ -192,6 +193,11 @@ export const EscalationPolicy = z.object({
         afterMs: DurationMs,
         notify: EscalationTarget,
         unless: z.enum(['acknowledged', 'cleared']).default('acknowledged'),
+        roles: z
+          .array(DutyRole)
+          .min(1)
+          .optional()
+          .describe('duty roles the step pages (people on duty now); absent = DEFAULT_STEP_ROLES of notify'),
       }),
     )
     .min(1),
@@ -263,6 +269,8 @@ export const RegistryDocument = z.object({
   templates: z.array(RuleTemplate).default([]),
   policies: z.array(EscalationPolicy).default([]),
   subscriptions: z.array(WebhookSubscription).default([]),
+  people: z.array(Person).default([]),
+  rosters: z.array(DutyRoster).default([]),
 });
 export type RegistryDocument = z.infer<typeof RegistryDocument>;
 
@@ -273,6 +281,8 @@ export const RegistryEntityKind = z.enum([
   'template',
   'policy',
   'subscription',
+  'person',
+  'roster',
 ]);
 export type RegistryEntityKind = z.infer<typeof RegistryEntityKind>;
 

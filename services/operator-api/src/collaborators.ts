@@ -6,9 +6,11 @@ import type {
   AlarmTransitionEvent,
   ClassCode,
   DeliveryRecord,
+  DutyRoster,
   Enterprise,
   EscalationPolicy,
   Gateway,
+  Person,
   Point,
   RegistryDocument,
   RegistryEntityKind,
@@ -135,4 +137,6 @@ export interface RegistryView {
   policyFor(classCode: ClassCode, level: AlarmLevel): EscalationPolicy | undefined;
   policies(): EscalationPolicy[];
   subscriptions(): WebhookSubscription[];
+  people(): Person[];
+  rosters(): DutyRoster[];
 }

@@ -70,6 +70,9 @@ export function buildE2eFleet(
         enabled: true,
       }),
     ),
+    // No people: the e2e run checks regulator webhooks; person routing has its own tests.
+    people: [],
+    rosters: [],
   };
   const fleet = buildFleetModel(document);
   const resolved = scenarios.map((s, i) =>

@@ -7,7 +7,7 @@ import { regionOf, scopeContains, scopeCovers } from '../auth/scope-filter';
 import { errorResponses } from '../http/api-schemas';
 import { authorize } from '../http/auth-hook';
 import type { RouteContext } from '../route-context';
-import { MASK, maskGateway, maskSubscription } from './registry-masking';
+import { MASK, maskGateway, maskPerson, maskSubscription } from './registry-masking';
 
 const Published = z.object({ published: z.number().int(), deleted: z.number().int() });
 const SubscriptionInput = WebhookSubscription.omit({ id: true, secret: true }).extend({
@@ -75,7 +75,14 @@ function listKind(
     case 'policy':
       return ctx.registry.policies();
     case 'subscription':
-      return ctx.registry.subscriptions().map(maskSubscription);
+      return subscriptionsInScope(ctx, p).map(maskSubscription);
+    case 'person':
+      return ctx.registry
+        .people()
+        .filter((x) => x.scope.level !== 'enterprise' || inScope(x.scope.code))
+        .map(maskPerson);
+    case 'roster':
+      return ctx.registry.rosters().filter((x) => x.scope.level !== 'enterprise' || inScope(x.scope.code));
     case 'template':
       // Registry templates only: the built-in catalogue ships with the code and cannot be edited here.
       return ctx.registry.templates();
@@ -249,6 +256,10 @@ function exists(ctx: RouteContext, kind: RegistryEntityKind, id: string): boolea
       return ctx.registry.policies().some((x) => x.id === id);
     case 'subscription':
       return ctx.registry.subscriptions().some((x) => x.id === id);
+    case 'person':
+      return ctx.registry.people().some((x) => x.id === id);
+    case 'roster':
+      return ctx.registry.rosters().some((x) => x.id === id);
     case 'template':
       return ctx.registry.template(id) !== undefined;
   }
