@@ -12,7 +12,7 @@ import {
   reminderJob,
 } from './escalation-plan';
 import type { EscalationScheduler } from './escalation-scheduler';
-import { followUpRecipients } from './recipient-resolver';
+import { followUpRecipients, recipientsForStep } from './recipient-resolver';
 import type { RegistryView } from './registry-view';
 
 export interface TransitionDeps {
@@ -42,7 +42,11 @@ const RESUME = new Set(['unshelve', 'shelve-expired', 'unsuppress', 'in-service'
  * - rtn: the condition is gone — stop escalating (no notice; the clear brings it);
  * - clear: cancel everything; 'alarm.resolved' to everyone notified;
  * - close (销号): cancel everything; 'alarm.closed' to everyone notified;
- * - shelve / suppress / out-of-service: pause; their reverse re-plans an alarm still unacknowledged.
+ * - shelve / suppress / out-of-service: pause; their reverse re-plans an alarm still unacknowledged;
+ * - deescalate (e.g. level 1 → 3): follow the less severe level's chain from now on — its steps not
+ *   yet due, counted from the original plan's base, replace the severe plan (none left → stop);
+ * - loop-overdue (a closed-loop step missed its deadline): 'loop.overdue' to every target of the
+ *   alarm's chain (docs/closed-loop.md), the supervision notice, once per missed step.
  */
 export class TransitionHandler {
   readonly #log: Logger;
@@ -64,6 +68,13 @@ export class TransitionHandler {
         break;
       case 'escalate':
         await this.#plan(ev, enterprise, 'escalate', startedAt);
+        break;
+      case 'deescalate':
+        await this.#deescalate(ev, enterprise, startedAt);
+        break;
+      case 'loop-overdue':
+        await state.update(ev, {});
+        await this.#supervise(ev, enterprise);
         break;
       case 'ack': {
         const { plan, notified } = await state.update(ev, { acked: true });
@@ -97,7 +108,7 @@ export class TransitionHandler {
         } else if (RESUME.has(ev.transition) && ev.state === 'active-unack') {
           await this.#plan(ev, enterprise, 'escalate', startedAt);
         } else {
-          // deescalate, verify, dispose, comment, chatter…: keep the latest event for later notices.
+          // verify, dispose, feedback, comment, chatter…: keep the latest event for later notices.
           await state.update(ev, RESUME.has(ev.transition) ? { paused: false } : {});
         }
     }
@@ -105,11 +116,60 @@ export class TransitionHandler {
     return 'handled';
   }
 
+  /**
+   * The alarm dropped to a less severe level: its chain replaces the severe one. Counted from the
+   * original plan's base (the alarm's age stays what it is); steps already due are not repeated —
+   * whoever they name was either notified under the severe chain or is not on the lighter one.
+   */
+  async #deescalate(ev: AlarmTransitionEvent, enterprise: Enterprise, startedAt: number): Promise<void> {
+    const current = await this.deps.state.get(ev.alarmId);
+    if (!current || current.paused || ev.state !== 'active-unack') {
+      // Acknowledged, paused or unknown: nothing is escalating; remember the level for later notices.
+      await this.deps.state.update(ev, {});
+      return;
+    }
+    const policy = this.deps.registry.policyFor(enterprise.classification.code, ev.level);
+    if (!policy) {
+      const { plan } = await this.deps.state.update(ev, {});
+      await this.#cancel(ev.alarmId, plan, 'all');
+      this.#log.info(
+        { alarmId: ev.alarmId, level: ev.level },
+        'de-escalated below every policy; escalation stopped',
+      );
+      return;
+    }
+    await this.#plan(ev, enterprise, 'escalate', startedAt, { baseMs: current.baseMs, onlyFuture: true });
+  }
+
+  /** 'loop.overdue' to the subscriptions of every target on the alarm's chain (scope-checked as any step). */
+  async #supervise(ev: AlarmTransitionEvent, enterprise: Enterprise): Promise<void> {
+    const policy = this.deps.registry.policyFor(enterprise.classification.code, ev.level);
+    const targets = [...new Set(policy?.steps.map((s) => s.notify) ?? ['enterprise' as const])];
+    const subscriptions = this.deps.registry.subscriptions();
+    const recipients = targets.flatMap((t) =>
+      recipientsForStep(t, enterprise, subscriptions, 'loop.overdue', ev.level),
+    );
+    const step = ev.loopDue?.step ?? 'loop';
+    await this.deps.deliveries.enqueue({
+      alarm: ev,
+      event: 'loop.overdue',
+      cause: `overdue-${step}`,
+      recipients,
+      nowMs: this.deps.now(),
+    });
+    this.deps.metrics.steps.inc({ kind: 'supervision', target: 'all', outcome: 'notified' });
+    this.#log.info(
+      { alarmId: ev.alarmId, step, recipients: recipients.length },
+      'closed-loop step overdue; supervision notice sent',
+    );
+  }
+
   async #plan(
     ev: AlarmTransitionEvent,
     enterprise: Enterprise,
     origin: PlanOrigin,
     startedAt: number,
+    from?: { baseMs: number; onlyFuture: boolean },
   ): Promise<void> {
     const { registry, state, scheduler } = this.deps;
     const policy = registry.policyFor(enterprise.classification.code, ev.level);
@@ -140,14 +200,17 @@ export class TransitionHandler {
       policy,
       planVersion: ev.seq,
       origin,
-      baseMs: ev.emittedAt,
+      baseMs: from?.baseMs ?? ev.emittedAt,
     };
-    const steps = planSteps(input);
-    const firstReminder = reminderJob(input, 0);
+    const nowMs = this.deps.now();
+    const due = (job: { dueAt: number }) => !from?.onlyFuture || job.dueAt > nowMs;
+    const steps = planSteps(input).filter(due);
+    const reminder = reminderJob(input, 0);
+    const firstReminder = reminder && due(reminder) ? reminder : undefined;
     const { written, previous } = await state.startPlan(ev, {
       planVersion: input.planVersion,
       policyId: policy.id,
-      stepCount: steps.length,
+      stepCount: policy.steps.length,
       reminderCount: policy.reminder?.maxCount ?? 0,
       baseMs: input.baseMs,
       acked: ev.state !== 'active-unack',

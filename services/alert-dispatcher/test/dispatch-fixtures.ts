@@ -66,6 +66,16 @@ export function testRegistry(
         reminder: { firstMs: 1000, factor: 1.5, maxMs: 5000, maxCount: 2 },
       },
       {
+        // The less severe chain an A-class alarm follows after de-escalating from level 1 to 3.
+        id: 'a-level-3',
+        classification: ['A'],
+        levels: [3],
+        steps: [
+          { afterMs: 0, notify: 'enterprise' },
+          { afterMs: 0, notify: 'county' },
+        ],
+      },
+      {
         id: 'b-any',
         classification: ['B'],
         levels: [1, 2, 3, 4],
