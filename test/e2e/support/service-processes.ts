@@ -12,6 +12,8 @@ export interface ServiceSpec {
   /** The env variable carrying the port of its HTTP listener (/readyz). */
   portVar: string;
   env?: Record<string, string>;
+  /** A fixed port (to restart a service where its clients expect it); a free one when absent. */
+  port?: number;
 }
 
 export interface RunningService {
@@ -44,7 +46,7 @@ export async function startServices(
   await mkdir(logDir, { recursive: true });
   const running: RunningService[] = [];
   for (const spec of specs) {
-    const port = await freePort();
+    const port = spec.port ?? (await freePort());
     const logFile = join(logDir, `${spec.name}.log`);
     const log = createWriteStream(logFile, { flags: 'a' });
     // YJ_SERVICE_NODE_ARGS: extra node flags for every service, e.g. `--cpu-prof --cpu-prof-dir=/tmp/prof`
