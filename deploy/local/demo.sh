@@ -2,9 +2,9 @@
 # `make demo` (after `make install`): the whole system with simulated gateways and a live
 # terminal view of alarms rising, escalating, being delivered and clearing.
 #
-#   1. publish the fixture registry (20 Shanxi enterprises) to yj.registry.v1
-#   2. sync Mosquitto's passwd/ACL with the fleet's gateways (additive: other accounts are kept)
-#   3. deploy/local/services.sh up (every service, each waited for on /readyz)
+#   1-3. deploy/local/services.sh up: publishes the fixture registry (20 Shanxi enterprises) to
+#        yj.registry.v1 and syncs Mosquitto's passwd/ACL with the fleet's gateways (publish-registry.sh,
+#        the step `make up` shares), then every service, each waited for on /readyz
 #   4. the regulator simulator (signed webhooks on 127.0.0.1:9811) and the gateway simulator
 #      (every gateway over MQTT, a scenario every YJ_DEMO_SCENARIO_EVERY, default 60s)
 #   5. an operator token, the API docs URL, then `yujing watch alarms` in the foreground
@@ -18,7 +18,6 @@ source "$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)/lib.sh"
 source "$LOCAL_DIR/services-env.sh"
 
 RUN_DIR="${YJ_RUN_DIR:-$REPO_ROOT/.run}"
-REGISTRY_DIR="$REPO_ROOT/simulators/fixtures/registry"
 DELIVERIES="$RUN_DIR/regulator-deliveries.jsonl"
 SIMULATORS=(regulator-simulator gateway-simulator)
 STARTED_SERVICES=()
@@ -26,7 +25,8 @@ STARTED_STACK=false
 cd "$REPO_ROOT"
 mkdir -p "$RUN_DIR/logs" "$RUN_DIR/pids"
 
-cli() { node --import tsx "$REPO_ROOT/packages/cli/src/bin.ts" "$@"; }
+# The built CLI (make install); the registry is published by services.sh up (publish-registry.sh).
+cli() { node "$REPO_ROOT/packages/cli/bin/yujing.mjs" "$@"; }
 sim_pid() { our_pid "$RUN_DIR/pids/$1.pid" "yj-$1"; }
 
 cleanup() {
@@ -70,11 +70,6 @@ fi
 # services-env.sh namespaces queues by the Kafka cluster id, known once the stack is up.
 # shellcheck source=services-env.sh
 source "$LOCAL_DIR/services-env.sh"
-
-log demo "publishing the fixture registry ($REGISTRY_DIR)"
-cli registry publish "$REGISTRY_DIR"
-log demo "syncing Mosquitto's accounts with the fleet's gateways"
-cli broker-auth sync --registry-dir "$REGISTRY_DIR" --additive
 
 mapfile -t before < <(bash "$LOCAL_DIR/services.sh" started)
 bash "$LOCAL_DIR/services.sh" up

@@ -20,3 +20,5 @@ if [[ -n "${CI:-}" || ! -d node_modules/.pnpm ]]; then
 else
   pnpm install --frozen-lockfile --reporter=silent
 fi
+# The `yujing` CLI runs from its built bundle (packages/cli/dist, git-ignored), not through tsx.
+pnpm --filter @yujing/cli run -s build

@@ -2,9 +2,11 @@
 # yujing's services in the background on the local stack (make up / make down / make demo).
 #
 # Usage: deploy/local/services.sh <command> [service...]
-#   up [svc...]      start (default: every services/*/src/main.ts), each with `node --import tsx
-#                    src/main.ts`, env from env.sh + services-env.sh; waits for each /readyz
-#                    (deadline YJ_SERVICE_READY_TIMEOUT, default 120 s) and fails loudly with the log tail
+#   up [svc...]      publish the registry first (publish-registry.sh: the fixture fleet, or
+#                    YJ_REGISTRY_DIR; YJ_PUBLISH_REGISTRY=false skips it), then start (default: every
+#                    services/*/src/main.ts), each with `node --import tsx src/main.ts`, env from env.sh +
+#                    services-env.sh; waits for each /readyz (deadline YJ_SERVICE_READY_TIMEOUT,
+#                    default 120 s) and fails loudly with the log tail
 #   down [svc...]    stop by PID (SIGTERM, deadline, SIGKILL), in reverse order
 #   status [svc...]  one line per service; exit 1 if any is not ready
 #   started          the services that are running (one per line)
@@ -22,7 +24,7 @@ LOG_DIR="$RUN_DIR/logs"
 PID_DIR="$RUN_DIR/pids"
 READY_TIMEOUT="${YJ_SERVICE_READY_TIMEOUT:-120}"
 
-usage() { sed -n '2,13p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 # Services in start order (consumers and storage before the edges that feed them).
 known_services() {
@@ -49,6 +51,9 @@ port_of() { local e; for e in "${YJ_SERVICE_PORTS[@]}"; do [[ "${e%% *}" == "$1"
 # The process title marks the process as ours (guards against a recycled PID).
 # (node's --title may rewrite /proc/<pid>/cmdline to the bare title, so match the title itself).
 marker_of() { printf 'yj-svc-%s' "$1"; }
+# Env a service gets on top of env.sh/services-env.sh: gateway-ingest speaks to Mosquitto's
+# service-accounts listener (MQTT_URL in env.sh is the gateways' one, for the simulators).
+extra_env_of() { [[ "$1" == gateway-ingest ]] && printf 'MQTT_URL=%s' "$MQTT_SERVICE_URL"; return 0; }
 svc_pid() { our_pid "$PID_DIR/$1.pid" "$(marker_of "$1")"; }
 
 readyz_ok() { curl -fs -m 2 -o /dev/null "http://$YJ_STACK_HOST:$(port_of "$1")/readyz" 2>/dev/null; }
@@ -64,7 +69,7 @@ svc_up() {
     printf '\n===== %s start =====\n' "$(date -Is)" >>"$logfile"
     # env: everything exported by env.sh/services-env.sh plus this service's port variable.
     start_detached "$PID_DIR/$svc.pid" "$logfile" \
-      env "$(port_var_of "$svc")=$port" bash -c 'cd "$0" && exec node "$1" --import tsx src/main.ts' \
+      env "$(port_var_of "$svc")=$port" $(extra_env_of "$svc") bash -c 'cd "$0" && exec node "$1" --import tsx src/main.ts' \
       "$REPO_ROOT/services/$svc" "--title=$(marker_of "$svc")" \
       || die "$svc" "could not start (no PID file)"
     pid="$(read_pid "$PID_DIR/$svc.pid")"
@@ -112,6 +117,8 @@ main() {
       command -v curl >/dev/null || die services "curl is needed for the /readyz checks"
       mapfile -t svcs < <(services_or_all "$@")
       (( ${#svcs[@]} )) || die services "no service has a src/main.ts yet"
+      # Without a registry every gateway is refused (unknown token, no broker account).
+      if [[ "${YJ_PUBLISH_REGISTRY:-true}" != false ]]; then bash "$LOCAL_DIR/publish-registry.sh"; fi
       for s in "${svcs[@]}"; do svc_up "$s"; done ;;
     down)
       mapfile -t svcs < <(services_or_all "$@")

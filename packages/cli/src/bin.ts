@@ -1,4 +1,3 @@
-#!/usr/bin/env tsx
 import { processIo } from './cli-command';
 import { COMMAND_GROUPS } from './command-groups';
 import { runCli } from './run-cli';

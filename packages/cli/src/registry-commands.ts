@@ -4,7 +4,8 @@ import { createKafka, ensureTopics, TypedProducer } from '@yujing/kafka';
 import { createLogger } from '@yujing/logger';
 import { loadRegistryDir, publishRegistry, type RegistryProblem, RegistryReader } from '@yujing/registry';
 import { z } from 'zod';
-import type { CliCommandGroup, CliIo } from './cli-command';
+import { type CliCommandGroup, type CliIo, defineCommand } from './cli-command';
+import { EXIT } from './exit-codes';
 
 /** Environment of `yujing registry publish`. */
 const PublishEnv = z.object({
@@ -23,12 +24,6 @@ export function formatProblem(p: RegistryProblem): string {
   return `${p.file}: ${p.entityId ? `[${p.entityId}] ` : ''}${p.path}: ${p.message}`;
 }
 
-function dirArg(args: string[], io: CliIo): string | undefined {
-  const dir = args.find((a) => !a.startsWith('--'));
-  if (!dir) io.err('missing <dir>: the directory of registry YAML/JSON files');
-  return dir;
-}
-
 async function loadOrReport(dir: string, io: CliIo) {
   const { document, problems } = await loadRegistryDir(dir);
   for (const p of problems) io.err(formatProblem(p));
@@ -38,59 +33,74 @@ async function loadOrReport(dir: string, io: CliIo) {
 const summary = (d: Awaited<ReturnType<typeof loadRegistryDir>>['document']) =>
   `${d.enterprises.length} enterprises, ${d.gateways.length} gateways, ${d.points.length} points, ${d.templates.length} templates, ${d.policies.length} policies, ${d.subscriptions.length} subscriptions`;
 
+const DIR = {
+  name: 'dir',
+  description: 'the directory of registry YAML/JSON files (e.g. simulators/fixtures/registry)',
+  required: true,
+} as const;
+
 export const registryCommands: CliCommandGroup = {
   name: 'registry',
   summary: 'validate and publish the registry (基础信息 and 分级分类)',
   commands: {
-    validate: {
+    validate: defineCommand({
       summary: 'check every file; print every problem with file, entity and field path; exit 1 if any',
-      usage: '<dir>',
-      async run(args, io) {
-        const dir = dirArg(args, io);
-        if (!dir) return 64;
-        const { document, problems } = await loadOrReport(dir, io);
+      positionals: [DIR],
+      async run({ positionals: [dir] }, io) {
+        const { document, problems } = await loadOrReport(dir!, io);
         if (problems.length > 0) {
           io.err(`${problems.length} problem(s) in ${dir}`);
-          return 1;
+          return EXIT.failure;
         }
         io.out(`ok: ${summary(document)}`);
-        return 0;
+        return EXIT.ok;
       },
-    },
-    publish: {
-      summary:
-        'validate, then publish changed entities to yj.registry.v1 (--prune: tombstone entities not in <dir>)',
-      usage: '<dir> [--prune]',
-      async run(args, io) {
-        const dir = dirArg(args, io);
-        if (!dir) return 64;
+    }),
+    publish: defineCommand({
+      summary: 'validate, then publish changed entities to yj.registry.v1',
+      positionals: [DIR],
+      options: {
+        prune: { type: 'boolean', description: 'also tombstone entities on the topic that are not in <dir>' },
+      },
+      details: [
+        'environment:',
+        '  KAFKA_BROKERS        comma separated brokers (default 127.0.0.1:9092)',
+        '  TOPIC_PREFIX         prefix of every topic name (default "")',
+        '  REGISTRY_CHANGED_BY  who the records say made the change (default cli:<os user>)',
+        '  LOG_LEVEL            Kafka client log level (default warn)',
+      ],
+      async run({ positionals: [dir], values }, io) {
         const env = loadConfig(PublishEnv, io.env);
-        const { document, problems } = await loadOrReport(dir, io);
+        const { document, problems } = await loadOrReport(dir!, io);
         if (problems.length > 0) {
           io.err(`${problems.length} problem(s) in ${dir}; nothing published`);
-          return 1;
+          return EXIT.failure;
         }
-        const logger = createLogger({ service: 'yujing-cli', level: env.LOG_LEVEL });
+        // Logs on stderr: stdout carries only the result, for scripts.
+        const logger = createLogger({
+          service: 'yujing-cli',
+          level: env.LOG_LEVEL,
+          destination: process.stderr,
+        });
         const kafka = createKafka({ clientId: 'yujing-cli', brokers: env.KAFKA_BROKERS, logger });
         await ensureTopics(kafka, { prefix: env.TOPIC_PREFIX, topics: ['registry'] });
         const reader = new RegistryReader({ kafka, prefix: env.TOPIC_PREFIX, logger });
         const producer = new TypedProducer(kafka, { prefix: env.TOPIC_PREFIX });
         try {
           await Promise.all([reader.start(), producer.connect()]);
-          const prune = args.includes('--prune');
           const result = await publishRegistry(producer, document, {
             changedBy: env.REGISTRY_CHANGED_BY ?? `cli:${userInfo().username}`,
             current: reader.store,
-            ...(prune ? { deleteMissingFrom: reader.store } : {}),
+            ...(values.prune ? { deleteMissingFrom: reader.store } : {}),
           });
           io.out(
             `published ${result.published} changed entities, ${result.deleted} tombstones (${summary(document)})`,
           );
-          return 0;
+          return EXIT.ok;
         } finally {
           await Promise.allSettled([reader.stop(), producer.disconnect()]);
         }
       },
-    },
+    }),
   },
 };

@@ -1,46 +1,80 @@
-import type { CliCommandGroup, CliIo } from './cli-command';
+import { parseArgs } from 'node:util';
+import type { CliCommand, CliCommandGroup, CliInput, CliIo } from './cli-command';
+import { commandHelp, groupHelp, rootHelp } from './cli-help';
+import { EXIT } from './exit-codes';
 
-function usage(groups: readonly CliCommandGroup[], io: CliIo, group?: CliCommandGroup): void {
-  const shown = group ? [group] : groups;
-  io.err('usage: yujing <group> <command> [args]');
-  for (const g of shown) {
-    io.err(`  ${g.name}: ${g.summary}`);
-    for (const [name, cmd] of Object.entries(g.commands))
-      io.err(`    yujing ${g.name} ${name} ${cmd.usage}  — ${cmd.summary}`);
+const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h' || arg === 'help';
+
+/** Parses a command's arguments with node:util parseArgs (strict); a string is the usage error. */
+export function parseCommandArgs(command: CliCommand, args: readonly string[]): CliInput | string {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: Object.fromEntries(
+        Object.entries(command.options ?? {}).map(([name, o]) => [
+          name,
+          { type: o.type, ...(o.short ? { short: o.short } : {}) },
+        ]),
+      ),
+      allowPositionals: true,
+      strict: true,
+    });
+  } catch (err) {
+    // ERR_PARSE_ARGS_UNKNOWN_OPTION, _INVALID_OPTION_VALUE, _UNEXPECTED_POSITIONAL: the message names the argument.
+    return (err as Error).message;
   }
+  const declared = command.positionals ?? [];
+  const missing = declared.filter((p, i) => p.required && parsed.positionals[i] === undefined);
+  if (missing.length > 0)
+    return `missing ${missing.map((p) => `<${p.name}>`).join(' ')}: ${missing[0]!.description}`;
+  if (parsed.positionals.length > declared.length)
+    return `unexpected argument "${parsed.positionals[declared.length]}"`;
+  return { values: parsed.values as CliInput['values'], positionals: parsed.positionals };
 }
 
-/** Dispatches `argv` (without node and script) to a group's command; returns the exit code. */
+/**
+ * Dispatches `argv` (without node and script) to a group's command and returns the exit code
+ * (exit-codes.ts). `--help`/`-h` works at every level and prints to stdout; a usage error prints
+ * the message and the relevant help to stderr.
+ */
 export async function runCli(
   argv: readonly string[],
   groups: readonly CliCommandGroup[],
   io: CliIo,
 ): Promise<number> {
   const [groupName, commandName, ...args] = argv;
-  if (!groupName || groupName === '--help' || groupName === '-h' || groupName === 'help') {
-    usage(groups, io);
-    return groupName ? 0 : 64;
+  const usageError = (message: string, help: string[]) => {
+    io.err(`yujing: ${message}`);
+    for (const line of help) io.err(line);
+    return EXIT.usage;
+  };
+  if (isHelp(groupName)) {
+    for (const line of rootHelp(groups)) io.out(line);
+    return EXIT.ok;
   }
+  if (!groupName) return usageError('missing command group', rootHelp(groups));
   const group = groups.find((g) => g.name === groupName);
-  if (!group) {
-    io.err(`yujing: unknown command group "${groupName}"`);
-    usage(groups, io);
-    return 64; // EX_USAGE
+  if (!group) return usageError(`unknown command group "${groupName}"`, rootHelp(groups));
+  if (isHelp(commandName)) {
+    for (const line of groupHelp(group)) io.out(line);
+    return EXIT.ok;
   }
-  const command = commandName ? group.commands[commandName] : undefined;
-  if (!command) {
-    io.err(
-      commandName
-        ? `yujing ${groupName}: unknown command "${commandName}"`
-        : `yujing ${groupName}: missing command`,
-    );
-    usage(groups, io, group);
-    return 64;
+  if (!commandName) return usageError(`${groupName}: missing command`, groupHelp(group));
+  const command = Object.hasOwn(group.commands, commandName) ? group.commands[commandName] : undefined;
+  if (!command) return usageError(`${groupName}: unknown command "${commandName}"`, groupHelp(group));
+  const help = commandHelp(group, commandName, command);
+  if (args.some((a) => a === '--help' || a === '-h')) {
+    for (const line of help) io.out(line);
+    return EXIT.ok;
   }
+  const input = parseCommandArgs(command, args);
+  if (typeof input === 'string') return usageError(`${groupName} ${commandName}: ${input}`, help);
   try {
-    return await command.run(args, io);
+    return await command.run(input, io);
   } catch (err) {
     io.err(`yujing ${groupName} ${commandName}: ${(err as Error).message}`);
-    return 1;
+    // A bad environment variable (loadConfig) is a usage error: the command did nothing.
+    return (err as { code?: unknown }).code === 'YJ_ERR_CONFIG_INVALID' ? EXIT.usage : EXIT.failure;
   }
 }

@@ -1,6 +1,9 @@
 import { decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { mintToken, tokenCommands } from '../src/commands/token';
+import { COMMAND_GROUPS } from '../src/command-groups';
+import { mintToken } from '../src/commands/token';
+import { EXIT } from '../src/exit-codes';
+import { runCli } from '../src/run-cli';
 
 const SECRET = 'cli-test-secret-0123456789abcdefgh';
 const io = (env: Record<string, string | undefined>) => {
@@ -33,23 +36,29 @@ describe('yujing token mint', () => {
   it('prints the token from the command and refuses a missing secret or a role/scope mismatch', async () => {
     const ok = io({ JWT_SECRET: SECRET });
     expect(
-      await tokenCommands.commands.mint?.run(
-        ['--role', 'enterprise', '--scope', 'enterprise:140105TY001'],
+      await runCli(
+        ['token', 'mint', '--role', 'enterprise', '--scope', 'enterprise:140105TY001'],
+        COMMAND_GROUPS,
         ok.io,
       ),
-    ).toBe(0);
+    ).toBe(EXIT.ok);
     expect(ok.out[0]?.split('.')).toHaveLength(3);
     const noSecret = io({});
     expect(
-      await tokenCommands.commands.mint?.run(['--role', 'admin', '--scope', 'province:140000'], noSecret.io),
-    ).toBe(78);
+      await runCli(
+        ['token', 'mint', '--role', 'admin', '--scope', 'province:140000'],
+        COMMAND_GROUPS,
+        noSecret.io,
+      ),
+    ).toBe(EXIT.usage);
     const mismatch = io({ JWT_SECRET: SECRET });
     expect(
-      await tokenCommands.commands.mint?.run(
-        ['--role', 'regulator', '--scope', 'enterprise:140105TY001'],
+      await runCli(
+        ['token', 'mint', '--role', 'regulator', '--scope=enterprise:140105TY001'],
+        COMMAND_GROUPS,
         mismatch.io,
       ),
-    ).toBe(64);
+    ).toBe(EXIT.usage);
     expect(mismatch.err.join('\n')).toContain('--scope');
   });
 });

@@ -10,11 +10,53 @@ import {
 import { createKafka } from '@yujing/kafka';
 import { createLogger } from '@yujing/logger';
 import { loadRegistryDir, RegistryReader, RegistryStore } from '@yujing/registry';
-import type { CliCommandGroup, CliIo } from '../cli-command';
+import { type CliCommandGroup, type CliInput, type CliIo, defineCommand } from '../cli-command';
+import { EXIT } from '../exit-codes';
 
-const USAGE =
-  '[--registry-dir <dir> | --kafka <brokers>] [--follow] [--additive] [--passwd <file>] [--acl <file>] ' +
-  '[--service-user <name>] [--reload-pid-file <file> | --reload-command "<cmd …>"] [--prefix <topic prefix>]';
+const SYNC_OPTIONS = {
+  'registry-dir': {
+    type: 'string',
+    valueName: '<dir>',
+    description: 'read the gateways from registry files',
+  },
+  kafka: {
+    type: 'string',
+    valueName: '<brokers>',
+    description: 'read them from the registry topic (default: KAFKA_BROKERS)',
+  },
+  follow: {
+    type: 'boolean',
+    description: 'keep following the registry topic until SIGINT/SIGTERM (--kafka)',
+  },
+  additive: { type: 'boolean', description: 'keep accounts that are not in the registry' },
+  passwd: {
+    type: 'string',
+    valueName: '<file>',
+    description: 'password file (default $YJ_STACK_DIR/mosquitto/passwd)',
+  },
+  acl: { type: 'string', valueName: '<file>', description: 'ACL file (default $YJ_STACK_DIR/mosquitto/acl)' },
+  'service-user': {
+    type: 'string',
+    valueName: '<name>',
+    description:
+      'the ingest service account kept in the files (default YJ_MQTT_SERVICE_USER or yujing-ingest)',
+  },
+  'reload-pid-file': {
+    type: 'string',
+    valueName: '<file>',
+    description: 'SIGHUP this PID to reload (default $YJ_STACK_DIR/mosquitto/mosquitto.pid)',
+  },
+  'reload-command': {
+    type: 'string',
+    valueName: '"<cmd …>"',
+    description: 'run this command to reload instead',
+  },
+  prefix: {
+    type: 'string',
+    valueName: '<topic prefix>',
+    description: 'topic prefix (default TOPIC_PREFIX or "")',
+  },
+} as const;
 
 interface SyncOptions {
   registryDir?: string;
@@ -24,37 +66,27 @@ interface SyncOptions {
   target: BrokerAuthTarget;
 }
 
-/** Flags, with the local stack's paths and env (deploy/local/env.sh) as defaults. */
-function parseArgs(args: readonly string[], io: CliIo): SyncOptions | string {
-  const flags = new Map<string, string>();
-  const bare = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--follow' || a === '--additive') bare.add(a);
-    else if (a.startsWith('--') && args[i + 1] !== undefined) flags.set(a.slice(2), args[++i]!);
-    else return `unexpected argument "${a}"`;
-  }
+/** Options, with the local stack's paths and env (deploy/local/env.sh) as defaults. */
+function syncOptions(values: CliInput<typeof SYNC_OPTIONS>['values'], io: CliIo): SyncOptions | string {
   const stackDir = io.env.YJ_STACK_DIR ?? '.stack';
-  const brokers = flags.get('kafka') ?? io.env.KAFKA_BROKERS;
-  const registryDir = flags.get('registry-dir');
+  const brokers = values.kafka ?? io.env.KAFKA_BROKERS;
+  const registryDir = values['registry-dir'];
   if (!registryDir && !brokers) return 'give --registry-dir <dir> or --kafka <brokers> (or KAFKA_BROKERS)';
-  if (registryDir && bare.has('--follow'))
-    return '--follow needs the registry topic (--kafka), not a directory';
-  let reload: BrokerReload;
-  if (flags.has('reload-command'))
-    reload = reloadByCommand(flags.get('reload-command')!.split(/\s+/).filter(Boolean));
-  else reload = reloadByPidFile(flags.get('reload-pid-file') ?? `${stackDir}/mosquitto/mosquitto.pid`);
+  if (registryDir && values.follow) return '--follow needs the registry topic (--kafka), not a directory';
+  const reload: BrokerReload = values['reload-command']
+    ? reloadByCommand(values['reload-command'].split(/\s+/).filter(Boolean))
+    : reloadByPidFile(values['reload-pid-file'] ?? `${stackDir}/mosquitto/mosquitto.pid`);
   return {
     ...(registryDir ? { registryDir } : { brokers: brokers!.split(',').map((s) => s.trim()) }),
-    prefix: flags.get('prefix') ?? io.env.TOPIC_PREFIX ?? '',
-    follow: bare.has('--follow'),
+    prefix: values.prefix ?? io.env.TOPIC_PREFIX ?? '',
+    follow: values.follow === true,
     target: {
-      passwdPath: flags.get('passwd') ?? `${stackDir}/mosquitto/passwd`,
-      aclPath: flags.get('acl') ?? `${stackDir}/mosquitto/acl`,
+      passwdPath: values.passwd ?? `${stackDir}/mosquitto/passwd`,
+      aclPath: values.acl ?? `${stackDir}/mosquitto/acl`,
       serviceAccounts: [
-        ingestServiceAccount(flags.get('service-user') ?? io.env.YJ_MQTT_SERVICE_USER ?? 'yujing-ingest'),
+        ingestServiceAccount(values['service-user'] ?? io.env.YJ_MQTT_SERVICE_USER ?? 'yujing-ingest'),
       ],
-      mode: bare.has('--additive') ? 'additive' : 'authoritative',
+      mode: values.additive ? 'additive' : 'authoritative',
       reload,
     },
   };
@@ -65,21 +97,22 @@ function parseArgs(args: readonly string[], io: CliIo): SyncOptions | string {
  * service account's line is kept) and reloads the broker when they changed. From a directory
  * once, or from the registry topic once or — with --follow — until SIGINT/SIGTERM.
  */
-export async function brokerAuthSync(args: string[], io: CliIo): Promise<number> {
-  const opts = parseArgs(args, io);
+export async function brokerAuthSync({ values }: CliInput<typeof SYNC_OPTIONS>, io: CliIo): Promise<number> {
+  const opts = syncOptions(values, io);
   if (typeof opts === 'string') {
-    io.err(`broker-auth sync: ${opts}\nusage: yujing broker-auth sync ${USAGE}`);
-    return 2;
+    io.err(`yujing broker-auth sync: ${opts} (see yujing broker-auth sync --help)`);
+    return EXIT.usage;
   }
   const logger = createLogger({
     service: 'yujing-cli',
     level: io.env.LOG_LEVEL === 'debug' ? 'debug' : 'warn',
+    destination: process.stderr, // stdout carries only the result
   });
   if (opts.registryDir) {
     const { document, problems } = await loadRegistryDir(opts.registryDir);
     if (problems.length > 0) {
       for (const p of problems) io.err(`${p.file}: ${p.path}: ${p.message}`);
-      return 1;
+      return EXIT.failure;
     }
     const store = new RegistryStore();
     store.loadDocument(document);
@@ -87,7 +120,7 @@ export async function brokerAuthSync(args: string[], io: CliIo): Promise<number>
     io.out(
       `${result.changed ? 'rewrote and reloaded' : 'unchanged'}: ${result.users} accounts in ${opts.target.passwdPath}`,
     );
-    return 0;
+    return EXIT.ok;
   }
   const kafka = createKafka({ clientId: 'yujing-cli-broker-auth', brokers: opts.brokers!, logger });
   const reader = new RegistryReader({ kafka, prefix: opts.prefix, logger });
@@ -105,7 +138,7 @@ export async function brokerAuthSync(args: string[], io: CliIo): Promise<number>
         process.once('SIGTERM', resolve);
       });
     }
-    return 0;
+    return EXIT.ok;
   } finally {
     await sync.stop();
     await reader.stop();
@@ -117,10 +150,11 @@ export const brokerAuthCommands: CliCommandGroup = {
   name: 'broker-auth',
   summary: "Mosquitto passwd/ACL generated from the registry's gateways",
   commands: {
-    sync: {
+    sync: defineCommand({
       summary: 'write passwd + ACL from the registry (keeps the service account) and reload the broker',
-      usage: USAGE,
+      options: SYNC_OPTIONS,
+      details: ['give either --registry-dir (once) or --kafka/KAFKA_BROKERS (once, or --follow)'],
       run: brokerAuthSync,
-    },
+    }),
   },
 };

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { SignJWT } from 'jose';
 import { z } from 'zod';
-import type { CliCommandGroup, CliIo } from '../cli-command';
+import { type CliCommandGroup, defineCommand } from '../cli-command';
+import { EXIT } from '../exit-codes';
 
 /**
  * `yujing token mint --role R --scope LEVEL:CODE [--sub ID] [--name N] [--ttl 12h]`: prints an
@@ -66,50 +67,51 @@ export async function mintToken(args: MintArgs, secret: string, now = Date.now()
     .sign(new TextEncoder().encode(secret));
 }
 
-function parseFlags(args: string[]): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (let i = 0; i < args.length; i++) {
-    const flag = args[i] ?? '';
-    if (!flag.startsWith('--')) throw new Error(`unexpected argument "${flag}"`);
-    const eq = flag.indexOf('=');
-    if (eq > 0) out[flag.slice(2, eq)] = flag.slice(eq + 1);
-    else {
-      const value = args[i + 1];
-      if (value === undefined || value.startsWith('--')) throw new Error(`${flag} needs a value`);
-      out[flag.slice(2)] = value;
-      i++;
-    }
-  }
-  return out;
-}
-
-async function runMint(args: string[], io: CliIo): Promise<number> {
-  const secret = io.env.JWT_SECRET;
-  if (!secret || secret.length < 32) {
-    io.err('yujing token mint: JWT_SECRET (at least 32 characters, the operator-api value) must be set');
-    return 78;
-  }
-  const parsed = MintArgs.safeParse({
-    ...parseFlags(args),
-    ...(io.env.JWT_ISSUER ? { issuer: io.env.JWT_ISSUER } : {}),
-  });
-  if (!parsed.success) {
-    for (const i of parsed.error.issues) io.err(`--${i.path.join('.') || 'args'}: ${i.message}`);
-    return 64;
-  }
-  io.out(await mintToken(parsed.data, secret));
-  return 0;
-}
+const MINT_OPTIONS = {
+  role: { type: 'string', valueName: '<role>', description: `one of ${ROLES.join(', ')}` },
+  scope: {
+    type: 'string',
+    valueName: '<LEVEL:CODE>',
+    description: 'province|city|county:<6-digit code>, or enterprise:<id> for an enterprise token',
+  },
+  sub: { type: 'string', valueName: '<id>', description: 'subject (default <role>@<scope>)' },
+  name: { type: 'string', valueName: '<name>', description: 'display name carried in the token' },
+  ttl: { type: 'string', valueName: '<30m|12h|30d>', description: 'lifetime (default 12h)' },
+} as const;
 
 export const tokenCommands: CliCommandGroup = {
   name: 'token',
   summary: 'bearer tokens for the operator API',
   commands: {
-    mint: {
+    mint: defineCommand({
       summary: 'print a signed JWT for a role and scope (needs JWT_SECRET)',
-      usage:
-        '--role operator|regulator|enterprise|admin --scope LEVEL:CODE [--sub ID] [--name N] [--ttl 12h]',
-      run: runMint,
-    },
+      options: MINT_OPTIONS,
+      details: [
+        'environment:',
+        '  JWT_SECRET  the operator-api HS256 key, at least 32 characters (required)',
+        '  JWT_ISSUER  iss claim (default yujing)',
+        'example: yujing token mint --role regulator --scope city:140100 --ttl 12h',
+      ],
+      async run({ values }, io) {
+        const secret = io.env.JWT_SECRET;
+        if (!secret || secret.length < 32) {
+          io.err(
+            'yujing token mint: JWT_SECRET (at least 32 characters, the operator-api value) must be set',
+          );
+          return EXIT.usage;
+        }
+        const parsed = MintArgs.safeParse({
+          ...values,
+          ...(io.env.JWT_ISSUER ? { issuer: io.env.JWT_ISSUER } : {}),
+        });
+        if (!parsed.success) {
+          for (const i of parsed.error.issues)
+            io.err(`yujing token mint: --${i.path.join('.') || 'args'}: ${i.message}`);
+          return EXIT.usage;
+        }
+        io.out(await mintToken(parsed.data, secret));
+        return EXIT.ok;
+      },
+    }),
   },
 };

@@ -1,7 +1,8 @@
 import { open, stat } from 'node:fs/promises';
 import { parseDurationMs } from '@yujing/config';
 import { AlarmTransitionEvent } from '@yujing/schemas';
-import type { CliCommandGroup, CliIo } from '../cli-command';
+import { type CliCommandGroup, type CliInput, type CliIo, defineCommand } from '../cli-command';
+import { EXIT } from '../exit-codes';
 import { AlarmBoard, type WatchedDelivery } from './alarm-board';
 import { SseParser } from './sse-parser';
 
@@ -18,29 +19,48 @@ interface WatchOptions {
 
 const ACTIVE_STATES = 'active-unack,active-ack,rtn-unack,shelved';
 
-/** Parses `--name value` flags; env YUJING_API_URL / YUJING_TOKEN fill the gaps. */
-function parseArgs(args: readonly string[], io: CliIo): WatchOptions | string {
-  const flags = new Map<string, string>();
-  const bare = new Set<string>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === '--plain' || a === '--no-colour') bare.add(a);
-    else if (a.startsWith('--') && args[i + 1] !== undefined) flags.set(a.slice(2), args[++i]!);
-    else return `unexpected argument "${a}"`;
-  }
-  const token = flags.get('token') ?? io.env.YUJING_TOKEN;
+const WATCH_OPTIONS = {
+  api: {
+    type: 'string',
+    valueName: '<url>',
+    description: 'operator API (default YUJING_API_URL or http://127.0.0.1:8080)',
+  },
+  token: {
+    type: 'string',
+    valueName: '<jwt>',
+    description: 'bearer token (default YUJING_TOKEN; see yujing token mint)',
+  },
+  deliveries: {
+    type: 'string',
+    valueName: '<file>',
+    description: "also show deliveries from the regulator simulator's JSON-lines record file",
+  },
+  level: { type: 'string', valueName: '<1,2>', description: 'only these alarm levels' },
+  enterprise: { type: 'string', valueName: '<id>', description: 'only this enterprise' },
+  for: {
+    type: 'string',
+    valueName: '<duration>',
+    description: 'stop after e.g. 90s (default: until Ctrl-C)',
+  },
+  plain: { type: 'boolean', description: 'no table redraws (as when stdout is not a terminal)' },
+  'no-colour': { type: 'boolean', description: 'no colours (also NO_COLOR)' },
+} as const;
+
+/** The watch options; env YUJING_API_URL / YUJING_TOKEN fill the gaps. A string is the usage error. */
+function watchOptions(values: CliInput<typeof WATCH_OPTIONS>['values'], io: CliIo): WatchOptions | string {
+  const token = values.token ?? io.env.YUJING_TOKEN;
   if (!token)
     return 'a bearer token is needed: --token <jwt> or YUJING_TOKEN (mint one with `yujing token mint`)';
-  const forMs = flags.has('for') ? parseDurationMs(flags.get('for')!) : 0;
-  if (forMs === undefined) return `--for: expected a duration like 90s, got "${flags.get('for')}"`;
-  const tty = !bare.has('--plain') && process.stdout.isTTY === true;
+  const forMs = values.for !== undefined ? parseDurationMs(values.for) : 0;
+  if (forMs === undefined) return `--for: expected a duration like 90s, got "${values.for}"`;
+  const tty = !values.plain && process.stdout.isTTY === true;
   return {
-    api: (flags.get('api') ?? io.env.YUJING_API_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, ''),
+    api: (values.api ?? io.env.YUJING_API_URL ?? 'http://127.0.0.1:8080').replace(/\/$/, ''),
     token,
-    ...(flags.has('deliveries') ? { deliveries: flags.get('deliveries')! } : {}),
-    ...(flags.has('level') ? { level: flags.get('level')! } : {}),
-    ...(flags.has('enterprise') ? { enterprise: flags.get('enterprise')! } : {}),
-    colour: tty && !bare.has('--no-colour') && io.env.NO_COLOR === undefined,
+    ...(values.deliveries !== undefined ? { deliveries: values.deliveries } : {}),
+    ...(values.level !== undefined ? { level: values.level } : {}),
+    ...(values.enterprise !== undefined ? { enterprise: values.enterprise } : {}),
+    colour: tty && !values['no-colour'] && io.env.NO_COLOR === undefined,
     tty,
     forMs,
   };
@@ -116,7 +136,7 @@ async function follow(
         screen.lines([
           `yujing watch: the API refused the token (${res.status}): ${(await res.text()).slice(0, 200)}`,
         ]);
-        return 77; // EX_NOPERM
+        return EXIT.failure;
       }
       if (!res.ok || !res.body) throw new Error(`stream answered ${res.status}`);
       screen.lines([`── connected to ${url.origin}${lastEventId ? ` (resumed after ${lastEventId})` : ''}`]);
@@ -146,7 +166,7 @@ async function follow(
     await new Promise((r) => setTimeout(r, backoffMs));
     backoffMs = Math.min(backoffMs * 2, 10_000);
   }
-  return 0;
+  return EXIT.ok;
 }
 
 /** Prints new lines of the regulator simulator's JSON-lines record file as "delivered" lines. */
@@ -199,11 +219,15 @@ async function tailDeliveries(
   }
 }
 
-export async function runWatch(args: readonly string[], io: CliIo, signal?: AbortSignal): Promise<number> {
-  const o = parseArgs(args, io);
+export async function runWatch(
+  { values }: CliInput<typeof WATCH_OPTIONS>,
+  io: CliIo,
+  signal?: AbortSignal,
+): Promise<number> {
+  const o = watchOptions(values, io);
   if (typeof o === 'string') {
-    io.err(`yujing watch: ${o}`);
-    return 64;
+    io.err(`yujing watch alarms: ${o}`);
+    return EXIT.usage;
   }
   const stop = new AbortController();
   const onSigint = () => stop.abort();
@@ -227,16 +251,15 @@ export async function runWatch(args: readonly string[], io: CliIo, signal?: Abor
   }
 }
 
-/** `yujing watch alarms [--api URL] [--token JWT] [--deliveries FILE] [--level 1,2] [--enterprise ID] [--for 90s] [--plain]` */
 export const watchCommands: CliCommandGroup = {
   name: 'watch',
   summary: 'live terminal views of the running system',
   commands: {
-    alarms: {
+    alarms: defineCommand({
       summary: 'alarms rising, escalating, acknowledged, delivered and clearing, from the SSE stream',
-      usage:
-        '[--api URL] [--token JWT] [--deliveries FILE] [--level 1,2] [--enterprise ID] [--for 90s] [--plain]',
-      run: (args, io) => runWatch(args, io),
-    },
+      options: WATCH_OPTIONS,
+      details: ['exit 1 when the API refuses the token; otherwise runs until Ctrl-C or --for'],
+      run: (input, io) => runWatch(input, io),
+    }),
   },
 };
