@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS {{prefix}}alarm_events (
   kind SYMBOL CAPACITY 16 CACHE,
   level INT,                                  -- 1 (一级/红, most severe) … 4
   state SYMBOL CAPACITY 16 CACHE,             -- ISA-18.2 state after the transition
-  loop SYMBOL CAPACITY 8 CACHE,               -- open | verified | disposed | closed
+  loop SYMBOL CAPACITY 8 CACHE,               -- open | verified | disposed | fed-back | closed
   transition SYMBOL CAPACITY 32 CACHE,
   value DOUBLE,
   "limit" DOUBLE,                             -- SQL keyword: quote it in queries
@@ -17,6 +17,9 @@ CREATE TABLE IF NOT EXISTS {{prefix}}alarm_events (
   episode_start TIMESTAMP,
   actor STRING,                               -- operator/regulator who acted, when any
   comment STRING,
-  seq LONG                                    -- order of the transitions of one alarm
+  seq LONG,                                   -- order of the transitions of one alarm
+  attachments STRING,                         -- JSON array of a loop step's files, by reference
+  loop_due_step SYMBOL CAPACITY 8 CACHE,      -- next closed-loop step (on loop steps, loop-overdue)
+  loop_due_at TIMESTAMP                       -- its deadline
 ) TIMESTAMP(ts) PARTITION BY DAY TTL {{ttl}} WAL
 DEDUP UPSERT KEYS(ts, alarm_id, seq);

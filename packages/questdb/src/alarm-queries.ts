@@ -21,11 +21,15 @@ export interface AlarmEventRow {
   actor: string | null;
   comment: string | null;
   seq: number;
+  /** JSON array of attachments by reference (closed-loop steps), null when none. */
+  attachments: string | null;
+  loopDueStep: string | null;
+  loopDueAt: number | null;
 }
 
 const COLUMNS = `alarm_id AS "alarmId", enterprise AS "enterpriseId", point, rule, kind, level, state, loop,
   transition, value, "limit", event_time AS "eventTime", ts AS "emittedAt", episode_start AS "episodeStart",
-  actor, comment, seq`;
+  actor, comment, seq, attachments, loop_due_step AS "loopDueStep", loop_due_at AS "loopDueAt"`;
 
 export interface CurrentAlarmsFilter {
   enterprise?: string;

@@ -20,6 +20,16 @@ export interface ApplySchemaOptions {
   ttl?: Partial<Record<TableId, Ttl>>;
 }
 
+/**
+ * Columns added to a table after its first release: CREATE TABLE IF NOT EXISTS leaves a table
+ * created earlier as it was, so each start adds the ones it lacks (QuestDB refuses a no-op ADD
+ * COLUMN IF NOT EXISTS on a WAL table, so the columns are read first). Keep them in the DDL file too.
+ */
+export const ADDED_COLUMNS: Readonly<Partial<Record<TableId, readonly string[]>>> = Object.freeze({
+  // Issue 15 (closed loop): attachments and the next step's deadline of loop transitions.
+  alarm_events: ['attachments STRING', 'loop_due_step SYMBOL', 'loop_due_at TIMESTAMP'],
+});
+
 /** The DDL file for a table id: alarm_events → alarm-events.sql. */
 const fileOf = (id: TableId) => `${id.replace(/_/g, '-')}.sql`;
 
@@ -63,6 +73,7 @@ export async function applySchema(
     const ddl = renderDdl(await readFile(join(ddlDir, fileOf(id)), 'utf8'), prefix, ttl);
     try {
       await query.query(ddl);
+      await addMissingColumns(query, names[id], ADDED_COLUMNS[id] ?? []);
       await query.query(`ALTER TABLE ${names[id]} SET TTL ${ttl}`);
     } catch (err) {
       throw questdbErrors.YJ_ERR_QUESTDB_SCHEMA_INVALID(
@@ -75,4 +86,18 @@ export async function applySchema(
     }
   }
   return { ...names };
+}
+
+async function addMissingColumns(
+  query: QuestDbQuery,
+  table: string,
+  columns: readonly string[],
+): Promise<void> {
+  if (columns.length === 0) return;
+  const rows = await query.query<{ column: string }>(`SELECT "column" FROM table_columns('${table}')`);
+  const present = new Set(rows.map((r) => r.column));
+  for (const column of columns) {
+    const name = column.split(' ')[0]!;
+    if (!present.has(name)) await query.query(`ALTER TABLE ${table} ADD COLUMN IF NOT EXISTS ${column}`);
+  }
 }

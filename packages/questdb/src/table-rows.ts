@@ -32,6 +32,7 @@ export function alarmEventRow(tables: TableNames, e: AlarmTransitionEvent): IlpR
       state: e.state,
       loop: e.loop,
       transition: e.transition,
+      ...(e.loopDue ? { loop_due_step: e.loopDue.step } : {}),
     },
     columns: {
       level: { type: 'long', value: e.level },
@@ -42,6 +43,8 @@ export function alarmEventRow(tables: TableNames, e: AlarmTransitionEvent): IlpR
       actor: e.actor ? { type: 'string', value: `${e.actor.role}:${e.actor.id}` } : null,
       comment: e.comment !== undefined ? { type: 'string', value: e.comment } : null,
       seq: { type: 'long', value: e.seq },
+      attachments: e.attachments?.length ? { type: 'string', value: JSON.stringify(e.attachments) } : null,
+      loop_due_at: e.loopDue ? { type: 'timestamp', ms: e.loopDue.dueAt } : null,
     },
     tsMs: e.emittedAt,
   };

@@ -44,9 +44,12 @@ export type EscalationStepJob = z.infer<typeof EscalationStepJob>;
  */
 export const WebhookDeliveryJob = z.object({
   deliveryId: z.string().min(1),
+  /** The webhook subscription, or for a person the recipient id `person.<personId>.<channelId>`. */
   subscriptionId: z.string().min(1),
   event: WebhookEventType,
   payload: WebhookPayload,
+  /** Set when the delivery goes to a person's channel (DingTalk, WeCom, SMS, voice, e-mail), not a webhook. */
+  person: z.object({ personId: z.string().min(1), channelId: z.string().min(1) }).optional(),
 });
 export type WebhookDeliveryJob = z.infer<typeof WebhookDeliveryJob>;
 

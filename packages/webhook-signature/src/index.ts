@@ -1,3 +1,4 @@
+export { type AckLinkClaims, type AckLinkVerdict, signAckLink, verifyAckLink } from './ack-link-token';
 export {
   type Body,
   computeSignature,

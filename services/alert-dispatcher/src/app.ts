@@ -14,6 +14,9 @@ import { DeliveryRecorder } from './delivery-recorder';
 import { createDispatcherMetrics } from './dispatcher-metrics';
 import { createEscalationProcessor } from './escalation-processor';
 import { EscalationScheduler } from './escalation-scheduler';
+import { buildChannelAdapters } from './notify/channel-adapters';
+import { routeDeliveryJob } from './notify/delivery-job-router';
+import { createPersonDeliveryProcessor } from './notify/person-delivery-processor';
 import type { RegistryView } from './registry-view';
 import { backoffDelayMs, DELIVERY_BACKOFF_TYPE } from './retry-backoff';
 import { createAddressPolicy } from './ssrf-guard';
@@ -73,6 +76,29 @@ export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
     maxAlarmAgeMs: config.MAX_ALARM_AGE_MS,
   });
 
+  // People's channels (DingTalk, WeCom, SMS, voice, e-mail) on the same deliveries queue (docs/notifications.md).
+  const personDeliveries = createPersonDeliveryProcessor({
+    registry: deps.registry,
+    adapters: buildChannelAdapters({
+      config,
+      robotPolicy: createAddressPolicy(config.ALLOW_PRIVATE_WEBHOOK_TARGETS),
+      timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+      now,
+    }),
+    rateLimit: new SubscriberRateLimit(redis, keyPrefix),
+    recorder: new DeliveryRecorder(producer),
+    metrics,
+    logger,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    consoleBaseUrl: config.NOTIFY_CONSOLE_BASE_URL,
+    ackLink: config.NOTIFY_ACK_LINK_SECRET && {
+      baseUrl: config.NOTIFY_ACK_BASE_URL,
+      secret: config.NOTIFY_ACK_LINK_SECRET.reveal(),
+      ttlMs: config.NOTIFY_ACK_LINK_TTL_MS,
+    },
+    now,
+  });
+
   let escalationWorker: Worker | undefined;
   let deliveryWorker: Worker | undefined;
   let consumer: BatchConsumer | undefined;
@@ -110,16 +136,19 @@ export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
       );
       deliveryWorker = new Worker(
         deliveriesName,
-        createDeliveryProcessor({
-          registry: deps.registry,
-          rateLimit: new SubscriberRateLimit(redis, keyPrefix),
-          recorder: new DeliveryRecorder(producer),
-          metrics,
-          logger,
-          addressPolicy: createAddressPolicy(config.ALLOW_PRIVATE_WEBHOOK_TARGETS),
-          timeoutMs: config.WEBHOOK_TIMEOUT_MS,
-          now,
-        }),
+        routeDeliveryJob(
+          createDeliveryProcessor({
+            registry: deps.registry,
+            rateLimit: new SubscriberRateLimit(redis, keyPrefix),
+            recorder: new DeliveryRecorder(producer),
+            metrics,
+            logger,
+            addressPolicy: createAddressPolicy(config.ALLOW_PRIVATE_WEBHOOK_TARGETS),
+            timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+            now,
+          }),
+          personDeliveries,
+        ),
         {
           connection: new Redis(config.REDIS_URL, redisOpts),
           concurrency: config.WEBHOOK_CONCURRENCY,

@@ -7,6 +7,7 @@ import type {
 } from '@yujing/schemas';
 import type { Queue } from 'bullmq';
 import { deliveryIdFor } from './escalation-plan';
+import type { PersonRecipient } from './notify/person-recipients';
 import { DELIVERY_BACKOFF_TYPE } from './retry-backoff';
 
 export interface DeliveryPolicy {
@@ -23,6 +24,8 @@ export interface Notice {
   cause: string;
   step?: { index: number; target: EscalationTarget };
   recipients: readonly WebhookSubscription[];
+  /** People's channels the notice also goes to (same queue, retries and dead letters as webhooks). */
+  people?: readonly PersonRecipient[];
   nowMs: number;
 }
 
@@ -39,8 +42,15 @@ export class DeliveryEnqueuer {
   ) {}
 
   async enqueue(notice: Notice): Promise<string[]> {
-    if (notice.recipients.length === 0) return [];
-    const jobs = notice.recipients.map((sub) => {
+    const targets = [
+      ...notice.recipients.map((sub) => ({ id: sub.id, person: undefined })),
+      ...(notice.people ?? []).map((p) => ({
+        id: p.id,
+        person: { personId: p.person.id, channelId: p.channel.id },
+      })),
+    ];
+    if (targets.length === 0) return [];
+    const jobs = targets.map((sub) => {
       const deliveryId = deliveryIdFor(notice.alarm.alarmId, notice.cause, sub.id);
       const data: WebhookDeliveryJob = {
         deliveryId,
@@ -53,6 +63,7 @@ export class DeliveryEnqueuer {
           ...(notice.step ? { step: notice.step } : {}),
           alarm: notice.alarm,
         },
+        ...(sub.person ? { person: sub.person } : {}),
       };
       return {
         name: QUEUES.deliveries.jobName,

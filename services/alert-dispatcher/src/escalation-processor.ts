@@ -7,6 +7,8 @@ import { dispatcherErrors } from './dispatcher-errors';
 import type { DispatcherMetrics } from './dispatcher-metrics';
 import { reminderJob, stepEvent } from './escalation-plan';
 import type { EscalationScheduler } from './escalation-scheduler';
+import { followUpPeople } from './notify/person-recipients';
+import { stepPeople } from './notify/step-people';
 import { followUpRecipients, recipientsForStep } from './recipient-resolver';
 import type { RegistryView } from './registry-view';
 
@@ -66,12 +68,17 @@ export function createEscalationProcessor(deps: EscalationProcessorDeps) {
         event,
         level,
       );
-      const claim = await deps.state.claim(
-        data.alarmId,
-        data.planVersion,
-        data.unless,
-        recipients.map((r) => r.id),
+      const people = stepPeople(
+        deps.registry,
+        { policyId: data.policyId, stepIndex: data.stepIndex, target: data.target },
+        enterprise,
+        level,
+        deps.now(),
       );
+      const claim = await deps.state.claim(data.alarmId, data.planVersion, data.unless, [
+        ...recipients.map((r) => r.id),
+        ...people.recipients.map((r) => r.id),
+      ]);
       if (!claim.ok) return skip(claim.reason);
       const deliveries = await deps.deliveries.enqueue({
         alarm: claim.alarm,
@@ -79,6 +86,7 @@ export function createEscalationProcessor(deps: EscalationProcessorDeps) {
         cause: `p${data.planVersion}-s${data.stepIndex}`,
         step: { index: data.stepIndex, target: data.target },
         recipients,
+        people: people.recipients,
         nowMs: deps.now(),
       });
       // From when the step was due (a delayed step) or added (an immediate one).
@@ -95,6 +103,8 @@ export function createEscalationProcessor(deps: EscalationProcessorDeps) {
           target,
           event,
           recipients: recipients.length,
+          people: people.recipients.length,
+          ...(people.skipped.length > 0 ? { peopleSkipped: people.skipped } : {}),
         },
         'escalation step notified',
       );
@@ -116,6 +126,7 @@ export function createEscalationProcessor(deps: EscalationProcessorDeps) {
       event: 'alarm.reminder',
       cause: `p${data.planVersion}-r${data.stepIndex}`,
       recipients,
+      people: followUpPeople(claim.notified, deps.registry, enterprise, level, deps.now()),
       nowMs: deps.now(),
     });
     const policy = deps.registry.policies().find((p) => p.id === data.policyId);

@@ -12,6 +12,7 @@ import {
   reminderJob,
 } from './escalation-plan';
 import type { EscalationScheduler } from './escalation-scheduler';
+import { followUpPeople, peopleForStep } from './notify/person-recipients';
 import { followUpRecipients, recipientsForStep } from './recipient-resolver';
 import type { RegistryView } from './registry-view';
 
@@ -155,6 +156,17 @@ export class TransitionHandler {
       event: 'loop.overdue',
       cause: `overdue-${step}`,
       recipients,
+      // 督办: the people on duty along the chain now (each target's default duty roles).
+      people: targets.flatMap(
+        (t) =>
+          peopleForStep({
+            view: this.deps.registry,
+            target: t,
+            enterprise,
+            level: ev.level,
+            nowMs: this.deps.now(),
+          }).recipients,
+      ),
       nowMs: this.deps.now(),
     });
     this.deps.metrics.steps.inc({ kind: 'supervision', target: 'all', outcome: 'notified' });
@@ -259,6 +271,14 @@ export class TransitionHandler {
       event,
       ev.level,
     );
-    await this.deps.deliveries.enqueue({ alarm: ev, event, cause, recipients, nowMs: this.deps.now() });
+    const people = followUpPeople(notified, this.deps.registry, enterprise, ev.level, this.deps.now());
+    await this.deps.deliveries.enqueue({
+      alarm: ev,
+      event,
+      cause,
+      recipients,
+      people,
+      nowMs: this.deps.now(),
+    });
   }
 }

@@ -25,7 +25,20 @@ export function alarmFromRow(row: AlarmEventRow): AlarmTransitionEvent | undefin
       ? { actor: { role: actorText.slice(0, colon) as Role, id: actorText.slice(colon + 1) } }
       : {}),
     ...(row.comment ? { comment: row.comment } : {}),
+    ...(row.attachments ? { attachments: parseAttachments(row.attachments) } : {}),
+    ...(row.loopDueStep && row.loopDueAt !== null && row.loopDueAt !== undefined
+      ? { loopDue: { step: row.loopDueStep, dueAt: Number(row.loopDueAt) } }
+      : {}),
     seq: Number(row.seq),
   });
   return parsed.success ? parsed.data : undefined;
+}
+
+/** The stored JSON of a loop step's attachments; unreadable text drops them (the row still parses). */
+function parseAttachments(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }

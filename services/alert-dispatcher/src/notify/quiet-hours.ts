@@ -1,0 +1,20 @@
+import type { AlarmLevel, QuietHours } from '@yujing/schemas';
+import { clockMinutes, shanghaiTime } from './shanghai-clock';
+
+/**
+ * Quiet hours of a person (免打扰): alarms of the listed levels wait until the person's next
+ * contact (a reminder or the next step) instead of waking them. Level 1 is always delivered —
+ * the schema refuses quiet hours listing it, and this check never holds it back either.
+ */
+export function inQuietHours(quiet: readonly QuietHours[], level: AlarmLevel, epochMs: number): boolean {
+  if (level === 1) return false;
+  const { minuteOfDay } = shanghaiTime(epochMs);
+  return quiet.some((q) => {
+    if (!q.levels.includes(level)) return false;
+    const start = clockMinutes(q.start);
+    const end = clockMinutes(q.end);
+    return end > start
+      ? minuteOfDay >= start && minuteOfDay < end
+      : minuteOfDay >= start || minuteOfDay < end;
+  });
+}
