@@ -10,6 +10,8 @@ COPY test/package.json ./test/package.json
 COPY bench/package.json ./bench/package.json
 RUN pnpm install --frozen-lockfile
 COPY tsconfig.base.json tsconfig.json ./
+# The console's web app (Vite build into services/console/dist), which the console service serves.
+RUN pnpm --filter @yujing/console run --if-present build
 COPY deploy/questdb ./deploy/questdb
 ENV NODE_ENV=production
 USER node
