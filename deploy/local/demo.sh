@@ -7,7 +7,7 @@
 #        the step `make up` shares), then every service, each waited for on /readyz
 #   4. the regulator simulator (signed webhooks on 127.0.0.1:9811) and the gateway simulator
 #      (every gateway over MQTT, a scenario every YJ_DEMO_SCENARIO_EVERY, default 60s)
-#   5. an operator token, the API docs URL, then `yujing watch alarms` in the foreground
+#   5. the web console URL, an operator token, the API docs URL, then `yujing watch alarms` in the foreground
 # Ctrl-C stops everything this script started: simulators, the services it brought up, and the
 # stack if it was not already running before.
 set -euo pipefail
@@ -89,6 +89,7 @@ TOKEN="$(cli token mint --role operator --scope province:140000 --name demo-oper
 cat <<EOM
 
   yujing is running.
+    web console:          http://127.0.0.1:${YJ_CONSOLE_PORT:-8090}/  (演示登录: pick 省级监测中心值班员)
     API docs (OpenAPI):   http://127.0.0.1:${YJ_OPERATOR_API_PORT:-8080}/docs
     live alarms (SSE):    curl -N -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:${YJ_OPERATOR_API_PORT:-8080}/api/v1/stream/alarms
     operator token:       $RUN_DIR/demo-token (province 140000, 12 h)

@@ -4,6 +4,10 @@
 
 # Shared by operator-api (verifies) and `yujing token mint` (signs): HS256, at least 32 chars.
 export JWT_SECRET="${JWT_SECRET:-yujing-local-dev-jwt-secret-NOT-FOR-PRODUCTION}"
+# The web console (services/console) forwards /api to operator-api and, on this dev-only stack,
+# offers the demo personas sign-in (refused when NODE_ENV=production; see docs/console.md).
+export OPERATOR_API_URL="${OPERATOR_API_URL:-http://127.0.0.1:${YJ_OPERATOR_API_PORT:-8080}}"
+export CONSOLE_DEV_SIGN_IN="${CONSOLE_DEV_SIGN_IN:-true}"
 # The regulator simulator listens on 127.0.0.1: the dispatcher's SSRF guard must allow loopback here.
 export ALLOW_PRIVATE_WEBHOOK_TARGETS="${ALLOW_PRIVATE_WEBHOOK_TARGETS:-true}"
 # gateway-ingest's MQTT service account (the one stack.sh bootstraps in Mosquitto).
@@ -28,4 +32,5 @@ YJ_SERVICE_PORTS=(
   "kafka-ingest OPS_PORT ${YJ_KAFKA_INGEST_PORT:-8082}"
   "gateway-ingest HTTP_PORT ${YJ_GATEWAY_INGEST_PORT:-8081}"
   "operator-api PORT ${YJ_OPERATOR_API_PORT:-8080}"
+  "console PORT ${YJ_CONSOLE_PORT:-8090}"
 )

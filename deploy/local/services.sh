@@ -58,10 +58,18 @@ svc_pid() { our_pid "$PID_DIR/$1.pid" "$(marker_of "$1")"; }
 
 readyz_ok() { curl -fs -m 2 -o /dev/null "http://$YJ_STACK_HOST:$(port_of "$1")/readyz" 2>/dev/null; }
 
+# The console serves its Vite build (services/console/dist, git-ignored): build it before it starts.
+build_console_assets() {
+  log console "building the web app (vite build → services/console/dist)"
+  (cd "$REPO_ROOT/services/console" && node node_modules/vite/bin/vite.js build --config web/vite.config.ts --logLevel warn) \
+    || die console "vite build failed"
+}
+
 svc_up() {
   local svc="$1" pid port logfile start=$SECONDS
   port="$(port_of "$svc")"
   logfile="$LOG_DIR/$svc.log"
+  if [[ "$svc" == console ]] && ! svc_pid "$svc" >/dev/null; then build_console_assets; fi
   if pid="$(svc_pid "$svc")"; then
     log "$svc" "already running (pid $pid), port $port"
   else
