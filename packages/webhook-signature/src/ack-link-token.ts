@@ -16,8 +16,8 @@ export interface AckLinkClaims {
   /** Registry person id of the recipient; the acknowledgement is made in their name. */
   personId: string;
   personName: string;
-  /** 'enterprise' for enterprise staff, 'regulator' for duty officers (the Actor role). */
-  role: 'enterprise' | 'regulator';
+  /** Actor role: 'enterprise' for enterprise staff, 'operator' for regional duty officers (值班员). */
+  role: 'enterprise' | 'operator';
   /** One-time nonce: the delivery id of the message that carried the link. */
   nonce: string;
   /** Expiry, epoch ms. */
@@ -48,7 +48,7 @@ const isClaims = (v: unknown): v is AckLinkClaims => {
     ['alarmId', 'enterpriseId', 'personId', 'personName', 'nonce'].every(
       (k) => typeof c[k] === 'string' && (c[k] as string).length > 0,
     ) &&
-    (c.role === 'enterprise' || c.role === 'regulator') &&
+    (c.role === 'enterprise' || c.role === 'operator') &&
     typeof c.exp === 'number'
   );
 };

@@ -140,3 +140,11 @@ export interface RegistryView {
   people(): Person[];
   rosters(): DutyRoster[];
 }
+
+/** Nonces of used acknowledge links (one-time links in notification messages). */
+export interface AckLinkNonces {
+  /** Marks the nonce used for ttlMs; false when it was used already. */
+  consume(nonce: string, ttlMs: number): Promise<boolean>;
+  /** Forgets a nonce whose acknowledgement could not be sent, so the link works again. */
+  release(nonce: string): Promise<void>;
+}

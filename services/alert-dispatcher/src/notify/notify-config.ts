@@ -36,7 +36,7 @@ export const NotifyConfig = z.object({
   NOTIFY_ACK_BASE_URL: z
     .url()
     .default('http://127.0.0.1:8080')
-    .describe('operator-api origin the one-time acknowledge link points at (…/ack-links/<token>)'),
+    .describe('operator-api origin the one-time acknowledge link points at (…/ack-links?token=…)'),
   NOTIFY_ACK_LINK_SECRET: secretVar(32)
     .optional()
     .describe(

@@ -39,8 +39,9 @@ const ASKS_FOR_ACK = new Set(['alarm.raised', 'alarm.escalated', 'alarm.reminder
  */
 const ROBOT_RATE_PER_SECOND = 20 / 60;
 
-const roleOf = (p: Person): 'enterprise' | 'regulator' =>
-  p.scope.level === 'enterprise' ? 'enterprise' : 'regulator';
+/** Enterprise staff acknowledge as 'enterprise'; regional duty officers (值班员) as the monitoring centre's 'operator'. */
+const roleOf = (p: Person): 'enterprise' | 'operator' =>
+  p.scope.level === 'enterprise' ? 'enterprise' : 'operator';
 
 /**
  * One attempt of one delivery to a person's channel, on the webhooks' machinery: the same
@@ -111,7 +112,7 @@ export function createPersonDeliveryProcessor(deps: PersonDeliveryDeps) {
     const point = deps.registry.point(alarm.enterpriseId, alarm.point);
     const ackUrl =
       deps.ackLink && ASKS_FOR_ACK.has(data.event)
-        ? `${deps.ackLink.baseUrl.replace(/\/$/, '')}/ack-links/${signAckLink(deps.ackLink.secret, {
+        ? `${deps.ackLink.baseUrl.replace(/\/$/, '')}/ack-links?token=${signAckLink(deps.ackLink.secret, {
             alarmId: alarm.alarmId,
             enterpriseId: alarm.enterpriseId,
             personId: person.id,
