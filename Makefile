@@ -7,7 +7,7 @@ export YJ_ROOT := $(CURDIR)
 # Node 24 LTS from .tools/node (brought by deploy/local/ensure-node.sh), ahead of Debian's Node 20.
 export PATH := $(CURDIR)/.tools/node/bin:$(PATH)
 
-.PHONY: help install stack-up stack-down stack-status up down demo test test-unit test-integration test-e2e typecheck lint bench check-generated
+.PHONY: help install stack-up stack-down stack-status up down demo test test-unit test-integration test-e2e typecheck lint bench
 
 help:
 	@echo "make demo   - run the whole system with simulated gateways and show live alarms"

@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /**
- * Three projects:
+ * The test projects (`vitest run --project <name>`):
  * - unit: pure code, no I/O (`*.test.ts`);
  * - integration: against the real Kafka, QuestDB, Redis and Mosquitto (`*.int.test.ts`);
  * - fault: stop/restart Kafka or QuestDB mid-stream (`*.fault.test.ts`), run alone after the others;

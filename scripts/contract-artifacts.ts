@@ -5,10 +5,6 @@
  * scripts/generate-docs.ts writes them (`pnpm run docs:generate`); test/unit/contracts.test.ts
  * fails when a committed file differs.
  */
-// Relative imports, as in generate-docs.ts: the repository root is not a workspace package.
-import { asyncApiDocument } from '../packages/kafka/src/asyncapi-document';
-import { jsonSchemaArtifacts } from '../packages/schemas/src/json-schema-artifacts';
-import { openApiDocument } from '../services/operator-api/src/openapi-document';
 
 export const SCHEMAS_DIR = 'schemas';
 export const ASYNCAPI_FILE = `${SCHEMAS_DIR}/asyncapi.json`;
@@ -19,6 +15,11 @@ const text = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`;
 
 /** Repository-relative path under schemas/ → file content (pretty JSON, trailing newline). */
 export async function contractArtifacts(): Promise<Record<string, string>> {
+  // Relative imports, as in generate-docs.ts (the repository root is not a workspace package), and
+  // loaded here rather than at the top, so importing generate-docs.ts does not build the API.
+  const { jsonSchemaArtifacts } = await import('../packages/schemas/src/json-schema-artifacts');
+  const { asyncApiDocument } = await import('../packages/kafka/src/asyncapi-document');
+  const { openApiDocument } = await import('../services/operator-api/src/openapi-document');
   const out: Record<string, string> = {};
   for (const [name, content] of jsonSchemaArtifacts()) out[`${SCHEMAS_DIR}/${name}`] = content;
   out[ASYNCAPI_FILE] = text(asyncApiDocument());
