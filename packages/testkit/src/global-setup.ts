@@ -18,6 +18,7 @@ export default async function setup(project: TestProject): Promise<(() => Promis
       questdbPg: env.QUESTDB_PG ?? 'postgres://admin:quest@127.0.0.1:8812/qdb',
       redisUrl: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
       mqttUrl: env.MQTT_URL ?? 'mqtt://127.0.0.1:1884',
+      mqttServiceUrl: env.MQTT_SERVICE_URL ?? env.MQTT_URL ?? 'mqtt://127.0.0.1:1885',
       mqttServiceUser: env.YJ_MQTT_SERVICE_USER ?? 'yujing-ingest',
       mqttServicePassword: env.YJ_MQTT_SERVICE_PASSWORD ?? 'yujing-ingest-dev',
     };
@@ -94,6 +95,7 @@ async function startContainers(project: TestProject): Promise<() => Promise<void
     questdbPg: `postgres://admin:quest@${questdb.getHost()}:${questdb.getMappedPort(8812)}/qdb`,
     redisUrl: `redis://${redis.getHost()}:${redis.getMappedPort(6379)}`,
     mqttUrl: `mqtt://${mosquitto.getHost()}:${mosquitto.getMappedPort(1883)}`,
+    mqttServiceUrl: `mqtt://${mosquitto.getHost()}:${mosquitto.getMappedPort(1883)}`,
     mqttServiceUser: 'yujing-ingest',
     mqttServicePassword: 'yujing-ingest-dev',
   });

@@ -5,7 +5,10 @@ export interface ServiceEnv {
   questdbHttp: string;
   questdbPg: string;
   redisUrl: string;
+  /** The gateways' listener (client id bound to the username). */
   mqttUrl: string;
+  /** The service accounts' listener (gateway-ingest, test observers); gateways cannot log in there. */
+  mqttServiceUrl: string;
   mqttServiceUser: string;
   mqttServicePassword: string;
 }

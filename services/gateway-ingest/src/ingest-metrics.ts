@@ -51,6 +51,27 @@ export function createIngestMetrics(registry: Registry) {
       labelNames: ['source'] as const,
       registers: [registry],
     }),
+    mqttDisconnects: new Counter({
+      name: 'yujing_ingest_mqtt_disconnects_total',
+      help: 'MQTT connections of this instance lost after they were up (a kick by a client-id takeover counts here)',
+      registers: [registry],
+    }),
+    qos0Dropped: new Counter({
+      name: 'yujing_ingest_qos0_dropped_total',
+      help: 'MQTT QoS 0 messages dropped at the caps (gateway-limit: one gateway, total-limit: all gateways)',
+      labelNames: ['reason'] as const,
+      registers: [registry],
+    }),
+    qos0InFlight: new Gauge({
+      name: 'yujing_ingest_qos0_in_flight',
+      help: 'MQTT QoS 0 messages being produced (capped by MQTT_QOS0_MAX_IN_FLIGHT)',
+      registers: [registry],
+    }),
+    duplicatesWaiting: new Gauge({
+      name: 'yujing_ingest_duplicates_waiting',
+      help: 'copies of a message (MQTT redeliveries, HTTP retries) waiting for its first copy to reach Kafka',
+      registers: [registry],
+    }),
     /** Hops sensor_to_ingest and ingest_to_kafka of yujing_alarm_path_seconds (docs/observability.md). */
     alarmPath: createAlarmPathMetrics(registry),
     httpOverloaded: new Counter({

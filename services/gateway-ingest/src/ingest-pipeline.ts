@@ -12,6 +12,7 @@ import {
   type SequenceTracker,
 } from '@yujing/telemetry-intake';
 import type { IngestMetrics } from './ingest-metrics';
+import { copyKey, PendingCopies } from './pending-copies';
 
 export interface IngestPipelineDeps {
   /** Coalesces the concurrent messages' records into shared produce requests. */
@@ -40,6 +41,7 @@ export type IngestResult =
 export class IngestPipeline {
   readonly #d: IngestPipelineDeps;
   readonly #now: () => number;
+  readonly #pending = new PendingCopies();
 
   constructor(deps: IngestPipelineDeps) {
     this.#d = deps;
@@ -68,8 +70,17 @@ export class IngestPipeline {
       return { status: 'rejected', rejection: outcome.rejection };
     }
     const { gatewayId, seq, sentAt, batch, rejections } = outcome;
-    const verdict = this.#d.tracker.check(ctx.enterpriseId, gatewayId, seq, sentAt, receivedAt);
-    if (verdict.duplicate) {
+    const key = copyKey(ctx.enterpriseId, gatewayId, seq, sentAt);
+    let verdict = this.#d.tracker.check(ctx.enterpriseId, gatewayId, seq, sentAt, receivedAt);
+    while (verdict.duplicate) {
+      // A copy still pending Kafka: answer only with its outcome (issue #14 hole 3).
+      metrics.duplicatesWaiting.inc();
+      const first = await this.#pending.outcome(key, signal).finally(() => metrics.duplicatesWaiting.dec());
+      if (first === false) {
+        // the first copy was abandoned (and released): this copy is delivered itself
+        verdict = this.#d.tracker.check(ctx.enterpriseId, gatewayId, seq, sentAt, receivedAt);
+        continue;
+      }
       metrics.messages.inc({ source: ctx.source, outcome: 'duplicate' });
       return { status: 'duplicate' };
     }
@@ -77,6 +88,8 @@ export class IngestPipeline {
     const batchValue = batch ? encodeReadingBatch(batch) : undefined;
     const timer = metrics.produceSeconds.startTimer({ source: ctx.source });
     metrics.inFlight.inc({ source: ctx.source });
+    const settle = this.#pending.begin(key);
+    let delivered = false;
     try {
       await deliverUntilAcked(
         () =>
@@ -93,11 +106,13 @@ export class IngestPipeline {
           ]),
         { signal, logger: this.#d.logger, onRetry: () => metrics.produceRetries.inc(), what: 'readings' },
       );
+      delivered = true;
     } catch (err) {
       this.#d.tracker.release(ctx.enterpriseId, gatewayId, seq, sentAt);
       throw err;
     } finally {
       metrics.inFlight.dec({ source: ctx.source });
+      settle(delivered); // after release: a waiting copy that is told false finds the seq free
     }
     timer();
     const ackedAt = this.#now();
