@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { DispatcherConfig } from '../../../services/alert-dispatcher/src/config';
 import { ConsoleConfig } from '../../../services/console/src/config';
 import { GatewayIngestConfig } from '../../../services/gateway-ingest/src/config';
@@ -8,8 +7,17 @@ import { RulesWorkerConfig } from '../../../services/rules-worker/src/config';
 import { StoreWriterConfig } from '../../../services/store-writer/src/config';
 
 /** How a service is configured: its zod env schema and the variables of its HTTP listener. */
+/** The part of a zod schema the tests use (the test workspace does not depend on zod itself). */
+interface EnvSchema {
+  safeParse(
+    env: unknown,
+  ):
+    | { success: true; data: unknown }
+    | { success: false; error: { issues: ReadonlyArray<{ path: readonly PropertyKey[]; message: string }> } };
+}
+
 export interface ServiceConfigShape {
-  schema: z.ZodType;
+  schema: EnvSchema;
   /** Bind address variable (127.0.0.1 by default; deployments must set 0.0.0.0). */
   hostVar: string;
   /** Port of the listener that serves /healthz, /readyz and /metrics. */
@@ -45,6 +53,6 @@ export function effectiveConfig(
   if (!shape) return { ok: false, issues: [`no config schema known for ${service}`] };
   const r = shape.schema.safeParse(env);
   if (!r.success)
-    return { ok: false, issues: r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`) };
+    return { ok: false, issues: r.error.issues.map((i) => `${i.path.map(String).join('.')}: ${i.message}`) };
   return { ok: true, config: r.data as Record<string, unknown> };
 }
