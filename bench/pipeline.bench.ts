@@ -35,6 +35,8 @@ const RATES = (env.BENCH_RATES ?? '2000,5000,10000,20000,50000,100000').split(',
 const ENTERPRISES = Number(env.BENCH_ENTERPRISES ?? 4);
 const brokers = env.KAFKA_BROKERS ?? '127.0.0.1:9092';
 const mqttUrl = env.MQTT_URL ?? 'mqtt://127.0.0.1:1884';
+/** gateway-ingest logs in on Mosquitto's service-accounts listener (gateways use mqttUrl). */
+const mqttServiceUrl = env.MQTT_SERVICE_URL ?? 'mqtt://127.0.0.1:1885';
 const svcUser = env.YJ_MQTT_SERVICE_USER ?? 'yujing-ingest';
 const svcPassword = env.YJ_MQTT_SERVICE_PASSWORD ?? 'yujing-ingest-dev';
 const questdbPg = env.QUESTDB_PG ?? 'postgres://admin:quest@127.0.0.1:8812/qdb';
@@ -111,7 +113,7 @@ const services = await startServices(
     QUESTDB_PG: questdbPg,
     QUESTDB_HTTP: env.QUESTDB_HTTP ?? 'http://127.0.0.1:9000',
     REDIS_URL: env.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    MQTT_URL: mqttUrl,
+    MQTT_URL: mqttServiceUrl,
     MQTT_USERNAME: svcUser,
     MQTT_PASSWORD: svcPassword,
     ALLOW_PRIVATE_WEBHOOK_TARGETS: 'true',

@@ -145,7 +145,7 @@ beforeAll(async () => {
       QUESTDB_PG: env.questdbPg,
       QUESTDB_HTTP: env.questdbHttp,
       REDIS_URL: env.redisUrl,
-      MQTT_URL: env.mqttUrl,
+      MQTT_URL: env.mqttServiceUrl,
       MQTT_USERNAME: env.mqttServiceUser,
       MQTT_PASSWORD: env.mqttServicePassword,
       JWT_SECRET: `e2e-jwt-secret-${suffix}-0123456789abcdef`,

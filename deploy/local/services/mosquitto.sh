@@ -1,11 +1,13 @@
 # shellcheck shell=bash
-# yujing's own Mosquitto on $YJ_MQTT_PORT (default 1884) with authentication and ACLs.
+# yujing's own Mosquitto on $YJ_MQTT_PORT (default 1884, gateways) and $YJ_MQTT_SERVICE_PORT
+# (default 1885, service accounts only) with authentication and ACLs.
 # (The stock broker on 1883 is not used.) Sourced by deploy/local/stack.sh after lib.sh.
 # Defines mosquitto_up, mosquitto_down, mosquitto_status, mosquitto_reload.
 #
 # Files ($STACK_DIR/mosquitto/):
 #   mosquitto.conf  generated on every start
 #   passwd          mosquitto_passwd hashes; bootstrap (service account) only if missing
+#   passwd-services the service listener's accounts (the ingest service account), only if missing
 #   acl             Mosquitto ACL file;       bootstrap (service account) only if missing
 #   data/           persistence; mosquitto.pid; mosquitto.log
 # Another component regenerates passwd/acl from the registry and then runs
@@ -14,6 +16,7 @@
 MOSQ_DIR="$STACK_DIR/mosquitto"
 MOSQ_CONF="$MOSQ_DIR/mosquitto.conf"
 MOSQ_PASSWD="$MOSQ_DIR/passwd"
+MOSQ_SERVICE_PASSWD="$MOSQ_DIR/passwd-services"
 MOSQ_ACL="$MOSQ_DIR/acl"
 MOSQ_PID_FILE="$MOSQ_DIR/mosquitto.pid"
 MOSQ_LOG="$MOSQ_DIR/mosquitto.log"
@@ -25,7 +28,7 @@ mosquitto_pid() { our_pid "$MOSQ_PID_FILE" "-c $MOSQ_CONF"; }
 # 5/4 = broker answers MQTT but refuses the account (passwd regenerated without it); other = down.
 mosquitto_probe() {
   local rc=0
-  timeout 6 mosquitto_sub -h "$YJ_STACK_HOST" -p "$YJ_MQTT_PORT" -q 1 \
+  timeout 6 mosquitto_sub -h "$YJ_STACK_HOST" -p "$YJ_MQTT_SERVICE_PORT" -q 1 \
     -u "$YJ_MQTT_SERVICE_USER" -P "$YJ_MQTT_SERVICE_PASSWORD" \
     -i "yj-stack-probe-$$" -t 'yj/v1/_stack/probe' -E -W 5 >/dev/null 2>&1 || rc=$?
   return "$rc"
@@ -54,18 +57,30 @@ log_type information
 log_timestamp_format %Y-%m-%dT%H:%M:%S
 connection_messages true
 
-per_listener_settings false
-allow_anonymous false
-password_file $MOSQ_PASSWD
-acl_file $MOSQ_ACL
-
 max_inflight_messages 100
 max_queued_messages 10000
 max_packet_size 1048576
 max_keepalive 300
 set_tcp_nodelay true
 
+# Two listeners, each with its own accounts (issue #14 hole 1, docs/access-control.md):
+per_listener_settings true
+
+# Gateways. The client id a gateway asks for is replaced by its username (<enterprise>.<gateway>),
+# so it can neither take over the ingest service's persistent sessions nor kick another gateway
+# off (which would publish that gateway's will: a false offline).
 listener $YJ_MQTT_PORT $YJ_STACK_HOST
+use_username_as_clientid true
+allow_anonymous false
+password_file $MOSQ_PASSWD
+acl_file $MOSQ_ACL
+
+# Service accounts only (gateway-ingest; never exposed to gateways): free client ids, so the
+# ingest service keeps one persistent session per connection under an id gateways cannot know.
+listener $YJ_MQTT_SERVICE_PORT $YJ_STACK_HOST
+allow_anonymous false
+password_file $MOSQ_SERVICE_PASSWD
+acl_file $MOSQ_ACL
 EOF
 }
 
@@ -74,6 +89,10 @@ mosquitto_bootstrap_auth() {
   if [[ ! -f "$MOSQ_PASSWD" ]]; then
     log mosquitto "creating bootstrap passwd with service account '$YJ_MQTT_SERVICE_USER'"
     ( umask 077; mosquitto_passwd -c -b "$MOSQ_PASSWD" "$YJ_MQTT_SERVICE_USER" "$YJ_MQTT_SERVICE_PASSWORD" )
+  fi
+  if [[ ! -f "$MOSQ_SERVICE_PASSWD" ]]; then
+    log mosquitto "creating the service listener's passwd with service account '$YJ_MQTT_SERVICE_USER'"
+    ( umask 077; mosquitto_passwd -c -b "$MOSQ_SERVICE_PASSWD" "$YJ_MQTT_SERVICE_USER" "$YJ_MQTT_SERVICE_PASSWORD" )
   fi
   if [[ ! -f "$MOSQ_ACL" ]]; then
     log mosquitto "creating bootstrap acl for '$YJ_MQTT_SERVICE_USER'"
@@ -94,21 +113,22 @@ mosquitto_up() {
   [[ -x "$MOSQ_BIN" ]] || die mosquitto "mosquitto not found at $MOSQ_BIN (apt-get install -y mosquitto mosquitto-clients)"
   command -v mosquitto_sub >/dev/null || die mosquitto "mosquitto_sub not found (apt-get install -y mosquitto-clients)"
   if pid="$(mosquitto_pid)"; then
-    if our_listener mosquitto "$pid" "$YJ_STACK_HOST" "$YJ_MQTT_PORT"; then
-      log mosquitto "already running (pid $pid) on $YJ_STACK_HOST:$YJ_MQTT_PORT, nothing to do"
+    if our_listener mosquitto "$pid" "$YJ_STACK_HOST" "$YJ_MQTT_PORT" && pid_listens "$pid" "$YJ_MQTT_SERVICE_PORT"; then
+      log mosquitto "already running (pid $pid) on $YJ_STACK_HOST:$YJ_MQTT_PORT (+ services $YJ_MQTT_SERVICE_PORT), nothing to do"
       return 0
     fi
-    stop_by_pid mosquitto "$pid" 10        # ours but not on this port: restart with the new config
+    stop_by_pid mosquitto "$pid" 10        # ours but not on these ports: restart with the new config
   fi
   rm -f "$MOSQ_PID_FILE"
   require_port_free mosquitto "$YJ_STACK_HOST" "$YJ_MQTT_PORT"
+  require_port_free mosquitto "$YJ_STACK_HOST" "$YJ_MQTT_SERVICE_PORT"
   mosquitto_write_config
   mosquitto_bootstrap_auth
   printf '\n===== %s start =====\n' "$(date -Is)" >>"$MOSQ_LOG"
   "$MOSQ_BIN" -c "$MOSQ_CONF" -d 2>>"$MOSQ_LOG" 9>&- || { log_tail "$MOSQ_LOG"; die mosquitto "mosquitto failed to start"; }
   wait_until 5 test -s "$MOSQ_PID_FILE" || true
   pid="$(read_pid "$MOSQ_PID_FILE")"
-  log mosquitto "starting $("$MOSQ_BIN" -h 2>/dev/null | head -n1) (pid ${pid:-?}) on $YJ_STACK_HOST:$YJ_MQTT_PORT," \
+  log mosquitto "starting $("$MOSQ_BIN" -h 2>/dev/null | head -n1) (pid ${pid:-?}) on $YJ_STACK_HOST:$YJ_MQTT_PORT (gateways) and :$YJ_MQTT_SERVICE_PORT (services)," \
     "auth+ACL from $MOSQ_DIR"
   local start=$SECONDS
   while :; do
@@ -150,7 +170,7 @@ mosquitto_status() {
   if pid="$(mosquitto_pid)"; then
     mosquitto_probe || rc=$?
     case "$rc" in
-      0) log mosquitto "UP   pid $pid, mqtt://$YJ_STACK_HOST:$YJ_MQTT_PORT, service account OK, files $MOSQ_DIR" ;;
+      0) log mosquitto "UP   pid $pid, mqtt://$YJ_STACK_HOST:$YJ_MQTT_PORT (gateways), :$YJ_MQTT_SERVICE_PORT (services), service account OK, files $MOSQ_DIR" ;;
       4|5) log mosquitto "UP   pid $pid, mqtt://$YJ_STACK_HOST:$YJ_MQTT_PORT, but '$YJ_MQTT_SERVICE_USER' is refused (rc $rc)" ;;
       *) log mosquitto "UNHEALTHY pid $pid, mosquitto_sub rc $rc"; return 1 ;;
     esac

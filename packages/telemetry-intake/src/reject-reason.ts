@@ -15,6 +15,8 @@ export const REJECT_REASONS = [
   'timestamp-too-old',
   'timestamp-in-future',
   'unsupported-format',
+  /** MQTT QoS 0 beyond the per-gateway/total in-flight caps (gateway-ingest), dropped. */
+  'qos0-overload',
 ] as const;
 export type RejectReason = (typeof REJECT_REASONS)[number];
 

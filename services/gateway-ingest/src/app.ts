@@ -75,7 +75,13 @@ export async function buildGatewayIngest(deps: GatewayIngestDeps): Promise<Gatew
     receiveMaximum: config.MQTT_RECEIVE_MAXIMUM,
     sessionExpiryMs: config.MQTT_SESSION_EXPIRY,
     keepaliveMs: config.MQTT_KEEPALIVE,
+    qos0: {
+      perGateway: config.MQTT_QOS0_MAX_IN_FLIGHT_PER_GATEWAY,
+      total: config.MQTT_QOS0_MAX_IN_FLIGHT,
+      totalBytes: config.MQTT_QOS0_MAX_BYTES,
+    },
     pipeline,
+    metrics,
     registry: deps.registry,
     logger,
   });

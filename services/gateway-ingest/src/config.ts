@@ -14,12 +14,18 @@ export const GatewayIngestConfig = z.object({
   KAFKA_BROKERS: listVar().describe('comma separated Kafka bootstrap servers, e.g. 127.0.0.1:9092'),
   /** '' in production; tests isolate themselves with a unique prefix. */
   TOPIC_PREFIX: z.string().default('').describe('prefix of every Kafka topic name (tests use a unique one)'),
-  /** yujing's own Mosquitto (auth + ACL), not the stock one on 1883. */
-  MQTT_URL: z.string().default('mqtt://127.0.0.1:1884').describe('broker URL (mqtt:// or mqtts://)'),
+  /** yujing's own Mosquitto, its service-accounts listener (gateways use another, docs/access-control.md). */
+  MQTT_URL: z
+    .string()
+    .default('mqtt://127.0.0.1:1885')
+    .describe("broker URL of the service accounts' listener (mqtt:// or mqtts://)"),
   /** The service account (read on yj/v1/#), kept by broker-auth in every generated passwd/ACL. */
   MQTT_USERNAME: z.string().min(1).default('yujing-ingest').describe('MQTT service account username'),
   MQTT_PASSWORD: secretVar().describe('MQTT service account password (secret, never logged)'),
-  /** Stable per instance: the broker keeps unacknowledged messages of this session while we are down. */
+  /**
+   * Stable per instance: the broker keeps unacknowledged messages of this session while we are
+   * down. Each connection's id adds a suffix derived from MQTT_PASSWORD (unguessable, stable).
+   */
   MQTT_CLIENT_ID: z
     .string()
     .min(1)
@@ -44,6 +50,20 @@ export const GatewayIngestConfig = z.object({
   MQTT_RECEIVE_MAXIMUM: intVar(1, 65535)
     .default(32)
     .describe('unacknowledged QoS 1 messages the broker may send per connection'),
+  /**
+   * QoS 0 has no acknowledgement to hold back, so the broker pushes it as fast as gateways
+   * publish: these caps bound what waits for Kafka in memory (issue #14 hole 2); the excess is
+   * dropped (yujing_ingest_qos0_dropped_total, a `qos0-overload` dead letter per gateway per minute).
+   */
+  MQTT_QOS0_MAX_IN_FLIGHT_PER_GATEWAY: intVar(1, 10_000)
+    .default(4)
+    .describe('QoS 0 messages of one gateway waiting for Kafka at once; more are dropped'),
+  MQTT_QOS0_MAX_IN_FLIGHT: intVar(1, 1_000_000)
+    .default(256)
+    .describe('QoS 0 messages of all gateways waiting for Kafka at once; more are dropped'),
+  MQTT_QOS0_MAX_BYTES: intVar(1024, 1024 * 1024 * 1024)
+    .default(32 * 1024 * 1024)
+    .describe('payload bytes of the QoS 0 messages waiting for Kafka, at most'),
   /** How long the broker keeps our session (and queued messages) after a disconnect. */
   MQTT_SESSION_EXPIRY: durationMs()
     .default(86_400_000)

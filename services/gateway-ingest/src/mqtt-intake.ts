@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import type { Logger } from '@yujing/logger';
 import {
   DeliveryAbandoned,
@@ -7,20 +8,24 @@ import {
   statusEvent,
 } from '@yujing/telemetry-intake';
 import mqtt, { type MqttClient } from 'mqtt';
+import type { IngestMetrics } from './ingest-metrics';
 import type { IngestPipeline } from './ingest-pipeline';
+import { Qos0Admission, type Qos0Limits } from './qos0-admission';
 
 export interface MqttIntakeOptions {
   url: string;
   username: string;
   password: string;
-  /** Stable per instance; connection i uses `${clientIdPrefix}-${i}`. */
+  /** Stable per instance; connection i uses `${clientIdPrefix}-${secret suffix}-${i}` (see mqttClientId). */
   clientIdPrefix: string;
   shareGroup: string;
   connections: number;
   receiveMaximum: number;
   sessionExpiryMs: number;
   keepaliveMs: number;
+  qos0: Qos0Limits;
   pipeline: IngestPipeline;
+  metrics: IngestMetrics;
   registry: IntakeRegistry;
   logger: Logger;
 }
@@ -40,16 +45,25 @@ export class MqttIntake {
   readonly #log: Logger;
   readonly #clients: MqttClient[] = [];
   readonly #abort = new AbortController();
+  readonly #qos0: Qos0Admission;
+  /** When each gateway's last QoS 0 drop was dead-lettered (one notice per gateway per minute). */
+  readonly #dropNoticeAt = new Map<string, number>();
   #stopping = false;
   #inFlight = 0;
 
   constructor(opts: MqttIntakeOptions) {
     this.#o = opts;
     this.#log = opts.logger.child({ component: 'mqtt-intake' });
+    this.#qos0 = new Qos0Admission(opts.qos0);
   }
 
   get connected(): boolean {
     return this.#clients.length > 0 && this.#clients.every((c) => c.connected);
+  }
+
+  /** The client ids of this instance's connections (tests; never logged with the password). */
+  get clientIds(): string[] {
+    return this.#clients.map((c) => c.options.clientId ?? '');
   }
 
   get inFlight(): number {
@@ -61,7 +75,7 @@ export class MqttIntake {
     const filters = ['telemetry', 'status'].map((ch) => `$share/${this.#o.shareGroup}/yj/v1/+/+/${ch}`);
     await Promise.all(
       Array.from({ length: this.#o.connections }, async (_, i) => {
-        const client = this.#connect(`${this.#o.clientIdPrefix}-${i}`);
+        const client = this.#connect(mqttClientId(this.#o.clientIdPrefix, this.#o.password, i));
         this.#clients.push(client);
         await waitConnected(client, timeoutMs);
         await client.subscribeAsync(filters, { qos: 1 });
@@ -111,18 +125,89 @@ export class MqttIntake {
           .finally(() => this.#inFlight--);
       },
     });
-    const log = this.#log.child({ clientId });
-    client.on('connect', (connack) => log.info({ sessionPresent: connack.sessionPresent }, 'mqtt connected'));
+    const log = this.#log.child({ connection: clientId.slice(clientId.lastIndexOf('-') + 1) });
+    let wasConnected = false;
+    client.on('connect', (connack) => {
+      wasConnected = true;
+      log.info({ sessionPresent: connack.sessionPresent }, 'mqtt connected');
+    });
+    client.on('close', () => {
+      if (!wasConnected || this.#stopping) return;
+      wasConnected = false;
+      this.#o.metrics.mqttDisconnects.inc();
+    });
+    client.on('disconnect', (packet) =>
+      log.warn({ reasonCode: packet.reasonCode }, 'broker disconnected us'),
+    );
     client.on('reconnect', () => log.debug('mqtt reconnecting'));
     client.on('offline', () => log.warn('mqtt offline'));
     client.on('error', (err) => log.error({ err }, 'mqtt error'));
-    // QoS 0 messages bypass customHandleAcks (nothing to acknowledge): handle them too.
+    // QoS 0 messages bypass customHandleAcks (nothing to acknowledge): handle them too, capped.
     client.on('message', (topic, payload, packet) => {
-      if (packet.qos === 0 && !this.#stopping) {
-        this.#handle(topic, payload).catch((err) => log.error({ err, topic }, 'QoS 0 message lost'));
-      }
+      if (packet.qos === 0 && !this.#stopping) this.#handleQos0(topic, payload, log);
     });
     return client;
+  }
+
+  /** A QoS 0 message is handled only within the caps (Qos0Admission); the excess is dropped and counted. */
+  #handleQos0(topic: string, payload: Buffer, log: Logger): void {
+    const parsed = parseGatewayTopic(topic);
+    const gateway = parsed ? `${parsed.enterpriseId}/${parsed.gatewayId}` : topic;
+    const verdict = this.#qos0.admit(gateway, payload.length);
+    if (verdict !== 'admitted') {
+      this.#o.metrics.qos0Dropped.inc({ reason: verdict });
+      this.#noticeDrop(gateway, topic, payload, verdict, parsed);
+      return;
+    }
+    this.#inFlight++;
+    this.#o.metrics.qos0InFlight.set(this.#qos0.inFlight);
+    this.#handle(topic, payload)
+      .catch((err) => {
+        if (!(err instanceof DeliveryAbandoned)) log.error({ err, topic }, 'QoS 0 message lost');
+      })
+      .finally(() => {
+        this.#inFlight--;
+        this.#qos0.release(gateway, payload.length);
+        this.#o.metrics.qos0InFlight.set(this.#qos0.inFlight);
+      });
+  }
+
+  /**
+   * Dead-letters a dropped QoS 0 message as `qos0-overload`, at most once per gateway per minute
+   * and only while the total cap has room: the notice must not be a flood of its own.
+   */
+  #noticeDrop(
+    gateway: string,
+    topic: string,
+    payload: Buffer,
+    verdict: Exclude<ReturnType<Qos0Admission['admit']>, 'admitted'>,
+    parsed: ReturnType<typeof parseGatewayTopic>,
+  ): void {
+    const now = Date.now();
+    const last = this.#dropNoticeAt.get(gateway);
+    if (last !== undefined && now - last < DROP_NOTICE_INTERVAL_MS) return;
+    if (this.#dropNoticeAt.size >= 10_000) {
+      for (const [g, at] of this.#dropNoticeAt)
+        if (now - at >= DROP_NOTICE_INTERVAL_MS) this.#dropNoticeAt.delete(g);
+      if (this.#dropNoticeAt.size >= 10_000) return;
+    }
+    const noticeKey = '(qos0 drop notices)';
+    if (this.#qos0.admit(noticeKey, payload.length) !== 'admitted') return;
+    this.#dropNoticeAt.set(gateway, now);
+    const r = rejection(
+      'qos0-overload',
+      `QoS 0 message dropped (${verdict}): the gateway publishes QoS 0 faster than Kafka takes it; publish at QoS 1`,
+    );
+    this.#o.pipeline
+      .deadLetter(
+        r,
+        payload,
+        'mqtt',
+        { topic, enterpriseId: parsed?.enterpriseId, gatewayId: parsed?.gatewayId, qos: '0', limit: verdict },
+        this.#abort.signal,
+      )
+      .catch(() => undefined)
+      .finally(() => this.#qos0.release(noticeKey, payload.length));
   }
 
   async #handle(topic: string, payload: Buffer): Promise<void> {
@@ -153,6 +238,20 @@ export class MqttIntake {
     }
     await this.#o.pipeline.publishEvents([event], signal);
   }
+}
+
+const DROP_NOTICE_INTERVAL_MS = 60_000;
+
+/**
+ * The client id of connection `i`: the configured prefix (stable per instance, readable in the
+ * broker's log), a suffix derived from the service account's password (unguessable without it,
+ * yet the same after a restart, so the broker's persistent session, with its unacknowledged
+ * QoS 1 messages, is resumed: a fresh random id per start would leave the old session holding
+ * its queue until it expires) and the connection number.
+ */
+export function mqttClientId(prefix: string, password: string, i: number): string {
+  const suffix = createHmac('sha256', password).update(`yujing mqtt client id:${prefix}`).digest('base64url');
+  return `${prefix}-${suffix.slice(0, 22)}-${i}`;
 }
 
 function waitConnected(client: MqttClient, timeoutMs: number): Promise<void> {

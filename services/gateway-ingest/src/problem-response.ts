@@ -17,6 +17,7 @@ export const REASON_ERROR: Record<RejectReason, ErrorFactory> = {
   'wrong-enterprise': ingestErrors.YJ_ERR_INGEST_FORBIDDEN,
   'wrong-gateway': ingestErrors.YJ_ERR_INGEST_FORBIDDEN,
   'unsupported-format': ingestErrors.YJ_ERR_INGEST_SCHEMA,
+  'qos0-overload': ingestErrors.YJ_ERR_INGEST_OVERLOADED, // MQTT only
 };
 
 /** Issues shown in a problem body (the dead letter has them all). */

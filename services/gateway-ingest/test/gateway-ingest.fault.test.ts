@@ -25,6 +25,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildGatewayIngest, type GatewayIngest } from '../src/app';
 import { GatewayIngestConfig } from '../src/config';
+import { testBrokerTarget } from './ingest-test-broker';
 import { testRegistry, uniqueEnterpriseId } from './ingest-test-registry';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -52,20 +53,14 @@ const kafkaUp = () =>
 beforeAll(async () => {
   const env = serviceEnv();
   topics = await createTestTopics({ partitions: 2, label: 'gw-fault' });
-  target = {
-    passwdPath: `${repoRoot}.stack/mosquitto/passwd`,
-    aclPath: `${repoRoot}.stack/mosquitto/acl`,
-    serviceAccounts: [ingestServiceAccount(env.mqttServiceUser)],
-    mode: 'additive',
-    reload: reloadByCommand(['bash', 'deploy/local/stack.sh', 'mosquitto-reload'], { cwd: repoRoot }),
-  };
+  target = testBrokerTarget();
   const store = new RegistryStore();
   store.loadDocument(document);
   await syncBrokerAuthFiles(target, store.gateways());
   const config = loadConfig(GatewayIngestConfig, {
     KAFKA_BROKERS: env.kafkaBrokers.join(','),
     TOPIC_PREFIX: topics.prefix,
-    MQTT_URL: env.mqttUrl,
+    MQTT_URL: env.mqttServiceUrl,
     MQTT_USERNAME: env.mqttServiceUser,
     MQTT_PASSWORD: env.mqttServicePassword,
     MQTT_CLIENT_ID: uniqueId('gwf'),

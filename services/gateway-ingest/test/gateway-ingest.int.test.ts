@@ -23,6 +23,7 @@ import mqtt, { type MqttClient } from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildGatewayIngest, type GatewayIngest } from '../src/app';
 import { GatewayIngestConfig } from '../src/config';
+import { testBrokerTarget } from './ingest-test-broker';
 import { type TestGateway, testRegistry, uniqueEnterpriseId } from './ingest-test-registry';
 
 const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
@@ -98,13 +99,7 @@ const publish = (c: MqttClient, g: TestGateway, body: unknown, channel = 'teleme
 beforeAll(async () => {
   const env = serviceEnv();
   topics = await createTestTopics({ partitions: 2, label: 'gw-ingest' });
-  brokerTarget = {
-    passwdPath: `${repoRoot}.stack/mosquitto/passwd`,
-    aclPath: `${repoRoot}.stack/mosquitto/acl`,
-    serviceAccounts: [ingestServiceAccount(env.mqttServiceUser)],
-    mode: 'additive',
-    reload: reloadByCommand(['bash', 'deploy/local/stack.sh', 'mosquitto-reload'], { cwd: repoRoot }),
-  };
+  brokerTarget = testBrokerTarget();
   const all = new RegistryStore();
   all.loadDocument(document);
   await syncBrokerAuthFiles(brokerTarget, all.gateways());
@@ -114,7 +109,7 @@ beforeAll(async () => {
   const config = loadConfig(GatewayIngestConfig, {
     KAFKA_BROKERS: env.kafkaBrokers.join(','),
     TOPIC_PREFIX: topics.prefix,
-    MQTT_URL: env.mqttUrl,
+    MQTT_URL: env.mqttServiceUrl,
     MQTT_USERNAME: env.mqttServiceUser,
     MQTT_PASSWORD: env.mqttServicePassword,
     MQTT_CLIENT_ID: uniqueId('gwi'),
@@ -188,7 +183,7 @@ describe('gateway-ingest over MQTT (real Mosquitto and Kafka)', () => {
 
   it("publishing under another enterprise's topic is refused by the broker", async () => {
     const env = serviceEnv();
-    const spy = await mqtt.connectAsync(env.mqttUrl, {
+    const spy = await mqtt.connectAsync(env.mqttServiceUrl, {
       protocolVersion: 5,
       clientId: uniqueId('test-spy'),
       username: env.mqttServiceUser,
