@@ -6,6 +6,7 @@ import { defineConfig } from 'vitest/config';
  * - integration: against the real Kafka, QuestDB, Redis and Mosquitto (`*.int.test.ts`);
  * - fault: stop/restart Kafka or QuestDB mid-stream (`*.fault.test.ts`), run alone after the others;
  * - e2e: whole-pipeline scenarios across running services (`test/e2e/*.e2e.test.ts`).
+ * - browser: the web console in headless Chromium against running services (`*.browser.test.ts`).
  * Integration and e2e share a global setup that resolves the real services (env vars set by
  * `make test`, or testcontainers when a Docker engine exists) and fails loudly otherwise.
  */
@@ -22,7 +23,13 @@ export default defineConfig({
             'bench/test/**/*.test.ts',
             'test/unit/**/*.test.ts',
           ],
-          exclude: ['**/*.int.test.ts', '**/*.fault.test.ts', '**/*.e2e.test.ts', '**/node_modules/**'],
+          exclude: [
+            '**/*.int.test.ts',
+            '**/*.fault.test.ts',
+            '**/*.e2e.test.ts',
+            '**/*.browser.test.ts',
+            '**/node_modules/**',
+          ],
           testTimeout: 10_000,
         },
       },
@@ -57,6 +64,18 @@ export default defineConfig({
           include: ['test/e2e/**/*.e2e.test.ts'],
           globalSetup: ['packages/testkit/src/global-setup.ts'],
           testTimeout: 240_000,
+          hookTimeout: 240_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        // The web console in real headless Chromium (Debian's chromium via playwright-core) against
+        // the real services; deploy/local/ensure-chromium.sh brings the browser.
+        test: {
+          name: 'browser',
+          include: ['services/*/test/**/*.browser.test.ts'],
+          globalSetup: ['packages/testkit/src/global-setup.ts'],
+          testTimeout: 120_000,
           hookTimeout: 240_000,
           fileParallelism: false,
         },

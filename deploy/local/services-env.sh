@@ -4,6 +4,9 @@
 
 # Shared by operator-api (verifies) and `yujing token mint` (signs): HS256, at least 32 chars.
 export JWT_SECRET="${JWT_SECRET:-yujing-local-dev-jwt-secret-NOT-FOR-PRODUCTION}"
+# The local stack and `make demo` are development: operator-api accepts the dev JWT secret above only
+# then (it refuses every committed dev secret in production), and webhooks may be plain http.
+export NODE_ENV="${NODE_ENV:-development}"
 # The web console (services/console) forwards /api to operator-api and, on this dev-only stack,
 # offers the demo personas sign-in (refused when NODE_ENV=production; see docs/console.md).
 export OPERATOR_API_URL="${OPERATOR_API_URL:-http://127.0.0.1:${YJ_OPERATOR_API_PORT:-8080}}"
