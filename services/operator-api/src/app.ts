@@ -22,6 +22,7 @@ import { installProblemHandlers } from './http/problem-details';
 import type { RouteContext } from './route-context';
 import { alarmActionRoutes } from './routes/alarm-action-routes';
 import { alarmReadRoutes } from './routes/alarm-read-routes';
+import { loopRoutes } from './routes/loop-routes';
 import { deliveryRoutes } from './routes/delivery-routes';
 import { enterpriseRoutes } from './routes/enterprise-routes';
 import { registryAdminRoutes } from './routes/registry-admin-routes';
@@ -131,6 +132,7 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
         const typed = api.withTypeProvider<ZodTypeProvider>();
         await typed.register(alarmReadRoutes(ctx));
         await typed.register(alarmActionRoutes(ctx));
+        await typed.register(loopRoutes(ctx));
         await typed.register(streamRoutes(ctx, streams));
         await typed.register(enterpriseRoutes(ctx));
         await typed.register(reportRoutes(ctx));
