@@ -7,7 +7,7 @@ export YJ_ROOT := $(CURDIR)
 # Node 24 LTS from .tools/node (brought by deploy/local/ensure-node.sh), ahead of Debian's Node 20.
 export PATH := $(CURDIR)/.tools/node/bin:$(PATH)
 
-.PHONY: help install stack-up stack-down stack-status up down demo test test-unit test-integration test-e2e typecheck lint bench
+.PHONY: help install stack-up stack-down stack-status up down demo test test-unit test-integration test-e2e test-browser typecheck lint bench
 
 help:
 	@echo "make demo   - run the whole system with simulated gateways and show live alarms"
@@ -45,6 +45,11 @@ test-integration: install stack-up
 
 test-e2e: install stack-up
 	@source deploy/local/env.sh && pnpm exec vitest run --project e2e
+
+## test-browser: the web console in headless Chromium (Debian's chromium, brought by ensure-chromium.sh)
+test-browser: install stack-up
+	@bash deploy/local/ensure-chromium.sh
+	@source deploy/local/env.sh && pnpm exec vitest run --project browser
 
 up: install stack-up
 	@bash deploy/local/services.sh up

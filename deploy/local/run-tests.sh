@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite against the local stack, in the order that keeps them from disturbing each
-# other: typecheck, unit, integration, fault (restarts Kafka/QuestDB, so alone), e2e. Continues past
+# other: typecheck, unit, integration, fault (restarts Kafka/QuestDB, so alone), e2e, browser (the web
+# console in headless Chromium). Continues past
 # a failing suite so one run shows every failure, then prints one closing line with the totals and
 # exits non-zero if anything failed.
 set -uo pipefail
@@ -20,7 +21,11 @@ pnpm run -s typecheck || failed_steps+=("typecheck")
 step "lint"
 pnpm exec biome check --diagnostic-level=error . || failed_steps+=("lint")
 
-for project in unit integration fault e2e; do
+# The browser suite needs Chromium and a CJK font (Debian packages; installed here when missing).
+step "ensure chromium"
+bash deploy/local/ensure-chromium.sh || failed_steps+=("ensure-chromium")
+
+for project in unit integration fault e2e browser; do
   step "vitest --project $project"
   pnpm exec vitest run --project "$project" --passWithNoTests \
     --reporter=default --reporter=json --outputFile.json="$out/$project.json" || failed_steps+=("$project")

@@ -25,6 +25,7 @@ import { alarmReadRoutes } from './routes/alarm-read-routes';
 import { loopRoutes } from './routes/loop-routes';
 import { deliveryRoutes } from './routes/delivery-routes';
 import { enterpriseRoutes } from './routes/enterprise-routes';
+import { loopRoutes } from './routes/loop-routes';
 import { registryAdminRoutes } from './routes/registry-admin-routes';
 import { reportRoutes } from './routes/report-routes';
 import { streamRoutes } from './routes/stream-routes';
@@ -132,6 +133,7 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
         const typed = api.withTypeProvider<ZodTypeProvider>();
         await typed.register(alarmReadRoutes(ctx));
         await typed.register(alarmActionRoutes(ctx));
+        await typed.register(loopRoutes(ctx));
         await typed.register(loopRoutes(ctx));
         await typed.register(streamRoutes(ctx, streams));
         await typed.register(enterpriseRoutes(ctx));

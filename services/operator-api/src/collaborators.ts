@@ -10,6 +10,7 @@ import type {
   Enterprise,
   EscalationPolicy,
   Gateway,
+  LoopState,
   Person,
   Point,
   RegistryDocument,
@@ -34,6 +35,8 @@ export interface AlarmQuery {
   states?: readonly AlarmState[];
   levels?: readonly AlarmLevel[];
   kinds?: readonly AlarmKind[];
+  /** Closed-loop states of the latest transition (GET /loops asks for every state but closed). */
+  loops?: readonly LoopState[];
   /** Last transition time window (epoch ms). */
   from?: number;
   to?: number;

@@ -15,6 +15,7 @@ const EXPECTED = [
   ...['ack', 'shelve', 'unshelve', 'verify', 'dispose', 'feedback', 'close', 'comment'].map(
     (a) => `post /api/v1/alarms/{id}/${a}`,
   ),
+  'get /api/v1/loops',
   'get /api/v1/stream/alarms',
   'get /api/v1/enterprises',
   'get /api/v1/enterprises/{id}/status',

@@ -152,6 +152,10 @@ const ROUTE_CASES: Record<string, RouteCase> = {
     action: 'read',
     requests: (t) => [{ method: 'GET', url: `/api/v1/alarms/${enc(t.alarmId)}` }],
   },
+  'GET /api/v1/loops': {
+    action: 'read',
+    requests: (t) => [{ method: 'GET', url: `/api/v1/loops?enterprise=${t.enterprise}` }],
+  },
   'POST /api/v1/alarms/:id/ack': action('ack', {}),
   'POST /api/v1/alarms/:id/shelve': action('shelve', { durationMs: 3_600_000, reason: '检修' }),
   'POST /api/v1/alarms/:id/unshelve': action('unshelve', {}),

@@ -139,7 +139,8 @@ export class MemoryHistory implements HistoryStore {
         (!q.enterpriseIds || q.enterpriseIds.includes(a.enterpriseId)) &&
         (!q.states || q.states.includes(a.state)) &&
         (!q.levels || q.levels.includes(a.level)) &&
-        (!q.kinds || q.kinds.includes(a.kind)),
+        (!q.kinds || q.kinds.includes(a.kind)) &&
+        (!q.loops || q.loops.includes(a.loop)),
     );
   }
   async alarm(id: string) {

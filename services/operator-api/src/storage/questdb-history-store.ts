@@ -68,6 +68,7 @@ export class QuestDbHistoryStore implements HistoryStore {
     inList(where, params, 'state', f.states);
     inList(where, params, 'level', f.levels);
     inList(where, params, 'kind', f.kinds);
+    inList(where, params, 'loop', f.loops);
     if (f.from !== undefined) {
       params.push(iso(f.from));
       where.push(`"emittedAt" >= $${params.length}`);
