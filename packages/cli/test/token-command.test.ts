@@ -1,7 +1,10 @@
-import { decodeProtectedHeader, jwtVerify } from 'jose';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createLocalJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
 import { COMMAND_GROUPS } from '../src/command-groups';
-import { mintToken } from '../src/commands/token';
+import { generateSigningKey, mintToken } from '../src/commands/token';
 import { EXIT } from '../src/exit-codes';
 import { runCli } from '../src/run-cli';
 
@@ -60,5 +63,64 @@ describe('yujing token mint', () => {
       ),
     ).toBe(EXIT.usage);
     expect(mismatch.err.join('\n')).toContain('--scope');
+  });
+
+  it('names the operator-api audience and refuses a ttl the API would refuse', async () => {
+    const t = await mintToken({ role: 'operator', scope: 'province:140000', ttl: '12h' }, SECRET);
+    expect(decodeJwt(t).aud).toBe('yujing-operator-api');
+    const long = io({ JWT_SECRET: SECRET });
+    expect(
+      await runCli(
+        ['token', 'mint', '--role', 'operator', '--scope', 'province:140000', '--ttl', '30d'],
+        COMMAND_GROUPS,
+        long.io,
+      ),
+    ).toBe(EXIT.usage);
+    expect(long.err.join('\n')).toContain('--ttl: longer than the 86400 s operator-api accepts');
+    const allowed = io({ JWT_SECRET: SECRET, JWT_MAX_TTL_MS: '30d' });
+    expect(
+      await runCli(
+        ['token', 'mint', '--role', 'operator', '--scope', 'province:140000', '--ttl', '30d'],
+        COMMAND_GROUPS,
+        allowed.io,
+      ),
+    ).toBe(EXIT.ok);
+  });
+
+  it('keygen writes a key pair; mint signs EdDSA with its kid, verifiable with the JWKS alone', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'yj-keygen-'));
+    try {
+      const gen = io({});
+      expect(
+        await runCli(['token', 'keygen', '--kid', 'yj-test-1', '--out', dir], COMMAND_GROUPS, gen.io),
+      ).toBe(EXIT.ok);
+      const privatePath = join(dir, 'yj-test-1.private.jwk.json');
+      expect((await stat(privatePath)).mode & 0o777).toBe(0o600);
+      const jwks = JSON.parse(await readFile(join(dir, 'jwks.json'), 'utf8'));
+      expect(jwks.keys[0]).not.toHaveProperty('d');
+      const mint = io({ JWT_PRIVATE_KEY_FILE: privatePath });
+      expect(
+        await runCli(
+          ['token', 'mint', '--role', 'admin', '--scope', 'province:140000'],
+          COMMAND_GROUPS,
+          mint.io,
+        ),
+      ).toBe(EXIT.ok);
+      const t = mint.out[0] ?? '';
+      expect(decodeProtectedHeader(t)).toMatchObject({ alg: 'EdDSA', kid: 'yj-test-1' });
+      const { payload } = await jwtVerify(t, createLocalJWKSet(jwks), {
+        issuer: 'yujing',
+        audience: 'yujing-operator-api',
+      });
+      expect(payload).toMatchObject({ role: 'admin', scope: { level: 'province', code: '140000' } });
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('a key from generateSigningKey signs tokens the matching JWKS verifies', async () => {
+    const { privateJwk, jwks } = await generateSigningKey('k2');
+    const t = await mintToken({ role: 'operator', scope: 'city:140100' }, { privateJwk });
+    await expect(jwtVerify(t, createLocalJWKSet(jwks))).resolves.toBeTruthy();
   });
 });

@@ -5,6 +5,7 @@ export {
   listQuestDbTables,
   questdbTablePrefix,
 } from './questdb-table-prefix';
+export { freePort, PrivateRedis } from './private-redis';
 export { type ServiceEnv, serviceEnv } from './service-env';
 export { openSse, type SseClient } from './sse-client';
 export { createTestTopics, type TestTopics, testKafka, uniqueGroupId } from './test-kafka';

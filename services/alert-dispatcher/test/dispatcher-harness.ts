@@ -51,20 +51,30 @@ export function expectSigned(r: Received): void {
   expect(verdict).toMatchObject({ ok: true, deliveryId: payload(r).deliveryId, event: payload(r).event });
 }
 
-export async function startHarness(label: string): Promise<Harness> {
+export interface HarnessOptions {
+  /** Another Redis than the shared one (fault tests kill their own). */
+  redisUrl?: string;
+  /** City and province escalation delays of the A-class policy. */
+  delays?: { cityMs: number; provinceMs: number };
+}
+
+export async function startHarness(label: string, opts: HarnessOptions = {}): Promise<Harness> {
   const topics = await createTestTopics({ partitions: 2, label });
   const receiver = await new WebhookReceiver().start();
   const store = new RegistryStore();
-  store.loadDocument(testRegistry(receiver.url, `http://127.0.0.1:${await closedPort()}/hook/down-e2`));
+  store.loadDocument(
+    testRegistry(receiver.url, `http://127.0.0.1:${await closedPort()}/hook/down-e2`, opts.delays),
+  );
   const queuePrefix = `${uniqueId('dq')}-`;
   const groupId = uniqueId('dispatcher');
   const env = serviceEnv();
+  const redisUrl = opts.redisUrl ?? env.redisUrl;
   const config = loadConfig(DispatcherConfig, {
     KAFKA_BROKERS: env.kafkaBrokers.join(','),
     KAFKA_GROUP_ID: groupId,
     KAFKA_SESSION_TIMEOUT_MS: '6s',
     TOPIC_PREFIX: topics.prefix,
-    REDIS_URL: env.redisUrl,
+    REDIS_URL: redisUrl,
     QUEUE_PREFIX: queuePrefix,
     WEBHOOK_ATTEMPTS: String(ATTEMPTS),
     WEBHOOK_BACKOFF_MS: '100ms',
@@ -139,10 +149,10 @@ export async function startHarness(label: string): Promise<Harness> {
         receiver.stop(),
       ]);
       await Promise.allSettled([
-        obliterateQueue(queueName('escalation', queuePrefix)),
-        obliterateQueue(queueName('deliveries', queuePrefix)),
+        obliterateQueue(queueName('escalation', queuePrefix), redisUrl),
+        obliterateQueue(queueName('deliveries', queuePrefix), redisUrl),
       ]);
-      const redis = new Redis(env.redisUrl);
+      const redis = new Redis(redisUrl);
       const keys = await redis.keys(`yj-dispatch:${queuePrefix}*`);
       if (keys.length > 0) await redis.del(...keys);
       redis.disconnect();

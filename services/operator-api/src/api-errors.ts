@@ -35,6 +35,11 @@ export const apiErrors = defineErrors('operator-api', {
     retryable: true,
     message: 'history storage is unavailable',
   },
+  YJ_ERR_API_STREAMS_FULL: {
+    statusCode: 503,
+    retryable: true,
+    message: 'this instance holds its maximum of open streams; retry (another instance may take it)',
+  },
   YJ_ERR_API_INTERNAL: { statusCode: 500, retryable: false, message: 'internal error' },
 });
 

@@ -13,22 +13,25 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import type { Redis } from 'ioredis';
+import { LocalRevocations, type TokenRevocations } from './auth/token-revocation';
 import type { TokenVerifier } from './auth/token-verifier';
 import type { CommandBus, DeliveryQueue, HistoryStore, RegistryView, RegistryWriter } from './collaborators';
 import type { AlarmEventHub } from './feed/alarm-event-hub';
-import { StreamRegistry } from './feed/stream-registry';
+import { type StreamLimits, StreamRegistry } from './feed/stream-registry';
 import { installAuth } from './http/auth-hook';
 import { installProblemHandlers } from './http/problem-details';
+import { redisWithLocalFallback } from './http/rate-limit-store';
+import { installRequestTelemetry } from './http/request-telemetry';
 import type { RouteContext } from './route-context';
 import { alarmActionRoutes } from './routes/alarm-action-routes';
 import { alarmReadRoutes } from './routes/alarm-read-routes';
-import { loopRoutes } from './routes/loop-routes';
 import { deliveryRoutes } from './routes/delivery-routes';
 import { enterpriseRoutes } from './routes/enterprise-routes';
 import { loopRoutes } from './routes/loop-routes';
 import { registryAdminRoutes } from './routes/registry-admin-routes';
 import { reportRoutes } from './routes/report-routes';
 import { streamRoutes } from './routes/stream-routes';
+import { tokenRoutes } from './routes/token-routes';
 
 export interface AppDeps {
   logger: Logger;
@@ -46,8 +49,21 @@ export interface AppDeps {
   heartbeatMs?: number;
   transitionGraceMs?: number;
   rateLimitPerMin: number;
-  /** Shared rate-limit counters across instances; in-memory when absent (tests, single instance). */
+  /**
+   * Shared rate-limit counters across instances; in-memory when absent (tests, single instance).
+   * Give it a client with enableOfflineQueue off and a short commandTimeout: when Redis does not
+   * answer, the limit is counted in memory instead (never a 500).
+   */
   rateLimitRedis?: Redis;
+  /** Failed token checks per IP and minute before 429 (AUTH_FAILURES_PER_MIN). */
+  authFailuresPerMin?: number;
+  /** Fastify trustProxy (TRUST_PROXY): false unless the API runs behind a proxy you name. */
+  trustProxy?: boolean | string[];
+  streamLimits?: Partial<StreamLimits>;
+  /** The jti deny-list (Redis-backed in main.ts); in memory when absent. Pass the verifier's one. */
+  revocations?: TokenRevocations;
+  /** Longest token lifetime (s): a revocation without `until` lasts this long. */
+  maxTokenLifetimeS?: number;
   now?: () => number;
 }
 
@@ -60,10 +76,11 @@ export interface OperatorApi {
 
 /** The operator API, fully wired but not listening (tests use app.inject(); main.ts listens). */
 export async function build(deps: AppDeps): Promise<OperatorApi> {
-  const app = Fastify({ logger: false, trustProxy: true, bodyLimit: 4 * 1024 * 1024 });
+  const app = Fastify({ logger: false, trustProxy: deps.trustProxy ?? false, bodyLimit: 4 * 1024 * 1024 });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app, deps.logger);
+  installRequestTelemetry(app, { registry: deps.metrics, logger: deps.logger });
   const routes: { method: string; url: string }[] = [];
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) routes.push({ method, url: r.url });
@@ -84,7 +101,7 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
     transformObject: jsonSchemaTransformObject,
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
-  const streams = new StreamRegistry();
+  const streams = new StreamRegistry(deps.streamLimits);
   await app.register(fastifyWebsocket, {
     options: { maxPayload: 64 * 1024 },
     // Replaces the plugin's default preClose, which runs before ours and closes every socket without a
@@ -97,7 +114,9 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
     },
   });
 
-  installAuth(app, deps.verifier);
+  installAuth(app, deps.verifier, {
+    ...(deps.authFailuresPerMin !== undefined ? { failuresPerMin: deps.authFailuresPerMin } : {}),
+  });
   await app.register(fastifyRateLimit, {
     global: true,
     allowList: (req) => !req.url.startsWith('/api/'),
@@ -105,7 +124,13 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
     timeWindow: 60_000,
     hook: 'preHandler',
     keyGenerator: (req) => req.principal?.tokenKey ?? req.ip,
-    ...(deps.rateLimitRedis ? { redis: deps.rateLimitRedis, nameSpace: 'yj-api-rate:' } : {}),
+    ...(deps.rateLimitRedis
+      ? {
+          store: redisWithLocalFallback(deps.rateLimitRedis, 'yj-api-rate:', (err) =>
+            deps.logger.debug({ err: err.message }, 'rate limit counted locally: Redis did not answer'),
+          ),
+        }
+      : {}),
   });
 
   registerOpsRoutes(app, {
@@ -126,6 +151,8 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
     heartbeatMs: deps.heartbeatMs ?? 15_000,
     transitionGraceMs: deps.transitionGraceMs ?? 1000,
     now: deps.now ?? Date.now,
+    revocations: deps.revocations ?? new LocalRevocations(deps.now),
+    maxTokenLifetimeS: deps.maxTokenLifetimeS ?? 86_400,
   };
   await app.register(
     async (api) => {
@@ -134,12 +161,12 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
         await typed.register(alarmReadRoutes(ctx));
         await typed.register(alarmActionRoutes(ctx));
         await typed.register(loopRoutes(ctx));
-        await typed.register(loopRoutes(ctx));
         await typed.register(streamRoutes(ctx, streams));
         await typed.register(enterpriseRoutes(ctx));
         await typed.register(reportRoutes(ctx));
         await typed.register(registryAdminRoutes(ctx));
         await typed.register(deliveryRoutes(ctx));
+        await typed.register(tokenRoutes(ctx));
       }
     },
     { prefix: '/api/v1' },

@@ -112,10 +112,10 @@ export interface DeadDelivery {
 
 export interface DeliveryQueue {
   deadLettered(offset: number, limit: number): Promise<DeadDelivery[]>;
-  /** Moves a failed job back to waiting; 'not-found' / 'not-failed' otherwise. */
-  replay(jobId: string): Promise<'replayed' | 'not-found' | 'not-failed'>;
   /** One job of the deliveries queue (any state), for the scope check before a replay. */
   find(jobId: string): Promise<DeadDelivery | undefined>;
+  /** Moves a failed job back to waiting; 'not-found' / 'not-failed' otherwise. */
+  replay(jobId: string): Promise<'replayed' | 'not-found' | 'not-failed'>;
   ping(): Promise<boolean>;
 }
 

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { loadConfigOrExit } from '@yujing/config';
 import { createKafka, ensureTopics, TypedProducer } from '@yujing/kafka';
@@ -6,14 +7,15 @@ import { createLogger } from '@yujing/logger';
 import { QuestDbQuery, tableNames } from '@yujing/questdb';
 import { RegistryReader } from '@yujing/registry';
 import { createMetricsRegistry, installGracefulShutdown } from '@yujing/service-runtime';
-import { Redis } from 'ioredis';
 import { Counter, Gauge } from 'prom-client';
 import { build } from './app';
+import { RedisRevocations } from './auth/token-revocation';
 import { createTokenVerifier } from './auth/token-verifier';
 import { OperatorApiConfig } from './config';
 import { AlarmEventHub } from './feed/alarm-event-hub';
 import { startKafkaAlarmSource } from './feed/kafka-alarm-source';
 import { kafkaCommandBus } from './feed/kafka-command-bus';
+import { createApiRedis } from './storage/api-redis';
 import { BullmqDeliveryQueue } from './storage/bullmq-delivery-queue';
 import { kafkaRegistryWriter } from './storage/kafka-registry-writer';
 import { QuestDbHistoryStore } from './storage/questdb-history-store';
@@ -57,14 +59,37 @@ void source.joined.then(() => {
 
 const questdb = new QuestDbQuery({ connectionString: config.QUESTDB_PG });
 const history = new QuestDbHistoryStore(questdb, tableNames(config.QDB_TABLE_PREFIX));
-const queueRedis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
-const rateRedis = new Redis(config.REDIS_URL, { connectTimeout: 1000, maxRetriesPerRequest: 1 });
-const deliveries = new BullmqDeliveryQueue(queueRedis, config.QUEUE_PREFIX);
+const redis = createApiRedis(config.REDIS_URL);
+const deliveries = new BullmqDeliveryQueue(redis.queue, config.QUEUE_PREFIX);
+const revocations = new RedisRevocations(redis.fast, config.QUEUE_PREFIX, logger);
+await revocations.start(config.JWT_REVOCATION_REFRESH_MS);
+const devMode = config.NODE_ENV !== 'production';
+const verifier = createTokenVerifier({
+  secret: config.JWT_SECRET?.reveal(),
+  publicKeys: config.JWT_PUBLIC_KEYS_FILE
+    ? JSON.parse(readFileSync(config.JWT_PUBLIC_KEYS_FILE, 'utf8'))
+    : undefined,
+  jwksUrl: config.JWT_JWKS_URL,
+  issuer: config.JWT_ISSUER,
+  audience: config.JWT_AUDIENCE,
+  requireAudience: !devMode,
+  maxLifetimeS: Math.floor(config.JWT_MAX_TTL_MS / 1000),
+  revocation: revocations,
+});
 
 let shuttingDown = false;
 const { app, streams } = await build({
   logger,
-  verifier: createTokenVerifier({ secret: config.JWT_SECRET.reveal(), issuer: config.JWT_ISSUER }),
+  verifier,
+  revocations,
+  maxTokenLifetimeS: Math.floor(config.JWT_MAX_TTL_MS / 1000),
+  trustProxy: config.TRUST_PROXY,
+  authFailuresPerMin: config.AUTH_FAILURES_PER_MIN,
+  streamLimits: {
+    perToken: config.STREAM_MAX_PER_TOKEN,
+    total: config.STREAM_MAX_TOTAL,
+    maxBufferedBytes: config.STREAM_MAX_BUFFERED_BYTES,
+  },
   registry: registryReader.store,
   hub,
   bus: kafkaCommandBus(producer),
@@ -76,13 +101,27 @@ const { app, streams } = await build({
     registry: () => registryReader.ready,
     kafka: () => producer.connected && sourceJoined,
     questdb: () => history.ping(),
-    redis: () => deliveries.ping(),
+    // Not Redis: it backs dead-lettered deliveries, shared rate limits and the deny-list copy only, and its
+    // outage must not take every instance out of the load balancer (yujing_api_redis_up shows it).
   },
   isShuttingDown: () => shuttingDown,
   commandWaitMs: config.COMMAND_WAIT_MS,
   heartbeatMs: config.STREAM_HEARTBEAT_MS,
   rateLimitPerMin: config.RATE_LIMIT_PER_MIN,
-  rateLimitRedis: rateRedis,
+  rateLimitRedis: redis.fast,
+});
+new Gauge({
+  name: 'yujing_api_redis_up',
+  help: '1 when Redis answers (deliveries queue, shared rate limits, token deny-list), else 0',
+  registers: [metrics],
+  async collect() {
+    this.set(
+      await redis.fast.ping().then(
+        () => 1,
+        () => 0,
+      ),
+    );
+  },
 });
 new Gauge({
   name: 'yujing_api_open_streams',
@@ -116,9 +155,10 @@ installGracefulShutdown({
     { name: 'disconnect producer', run: () => producer.raw.disconnect() },
     { name: 'close questdb pool', run: () => questdb.close() },
     { name: 'close deliveries queue', run: () => deliveries.close() },
+    { name: 'stop token deny-list refresh', run: () => revocations.stop() },
     {
       name: 'close redis',
-      run: async () => void (await Promise.allSettled([queueRedis.quit(), rateRedis.quit()])),
+      run: () => redis.close(),
     },
   ],
 });

@@ -1,5 +1,6 @@
 import type { Logger } from '@yujing/logger';
 import type { CommandBus, DeliveryQueue, HistoryStore, RegistryView, RegistryWriter } from './collaborators';
+import type { TokenRevocations } from './auth/token-revocation';
 import type { AlarmEventHub } from './feed/alarm-event-hub';
 
 /** Everything route modules share, handed down by build(). */
@@ -16,4 +17,8 @@ export interface RouteContext {
   /** Grace for the transition after an applied result (ms). */
   transitionGraceMs: number;
   now: () => number;
+  /** The jti deny-list (POST /admin/tokens/revoke writes it, the token verifier reads it). */
+  revocations: TokenRevocations;
+  /** Longest token lifetime in seconds (JWT_MAX_TTL_MS). */
+  maxTokenLifetimeS: number;
 }

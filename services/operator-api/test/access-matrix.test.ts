@@ -101,6 +101,7 @@ describe('ACCESS_MATRIX', () => {
       [/^registry read/, ['registry-read']],
       [/^registry \/ subscription write$/, ['registry-write']],
       [/^dead-lettered deliveries/, ['deliveries']],
+      [/^token revocation/, ['tokens']],
     ];
     const documented = new Map<string, boolean>();
     for (const [label, ...cells] of rows) {

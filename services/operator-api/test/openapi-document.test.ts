@@ -30,6 +30,7 @@ const EXPECTED = [
   'delete /api/v1/admin/subscriptions/{id}',
   'get /api/v1/admin/deliveries/dead-lettered',
   'post /api/v1/admin/deliveries/{jobId}/replay',
+  'post /api/v1/admin/tokens/revoke',
 ];
 
 describe('OpenAPI document at /docs/json', () => {

@@ -22,7 +22,7 @@ import { kafkaCommandBus } from '../src/feed/kafka-command-bus';
 import { BullmqDeliveryQueue } from '../src/storage/bullmq-delivery-queue';
 import { kafkaRegistryWriter } from '../src/storage/kafka-registry-writer';
 import { QuestDbHistoryStore } from '../src/storage/questdb-history-store';
-import { fixtureDocument, SECRET } from './route-harness';
+import { fixtureDocument, VERIFIER_OPTIONS } from './route-harness';
 
 const DDL_DIR = fileURLToPath(new URL('../../../deploy/questdb', import.meta.url));
 
@@ -56,7 +56,7 @@ export async function startRealStackApi(label: string) {
   const deliveries = new BullmqDeliveryQueue(redis, uniqueId('q'));
   const api = await build({
     logger,
-    verifier: createTokenVerifier({ secret: SECRET, issuer: 'yujing' }),
+    verifier: createTokenVerifier(VERIFIER_OPTIONS),
     registry: reader.store,
     hub,
     bus: kafkaCommandBus(producer),

@@ -253,6 +253,11 @@ const ROUTE_CASES: Record<string, RouteCase> = {
     action: 'deliveries',
     requests: () => [{ method: 'GET', url: '/api/v1/admin/deliveries/dead-lettered' }],
   },
+  // Revocation names a token id, not a region: any admin may take access away.
+  'POST /api/v1/admin/tokens/revoke': {
+    action: 'tokens',
+    requests: () => [{ method: 'POST', url: '/api/v1/admin/tokens/revoke', payload: { jti: 'some-token-id' } }],
+  },
   'POST /api/v1/admin/deliveries/:jobId/replay': {
     action: 'deliveries',
     requests: (t) => [{ method: 'POST', url: `/api/v1/admin/deliveries/${t.jobId}/replay` }],

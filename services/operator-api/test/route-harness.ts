@@ -1,4 +1,4 @@
-import { createLogger } from '@yujing/logger';
+import { createLogger, type Logger } from '@yujing/logger';
 import { hashMqttPassword, RegistryStore, sha256Hex } from '@yujing/registry';
 import {
   type AlarmCommand,
@@ -11,6 +11,7 @@ import { createMetricsRegistry } from '@yujing/service-runtime';
 import { SignJWT } from 'jose';
 import { build } from '../src/app';
 import type { ApiRole } from '../src/auth/principal';
+import { LocalRevocations } from '../src/auth/token-revocation';
 import { createTokenVerifier } from '../src/auth/token-verifier';
 import type {
   AlarmQuery,
@@ -24,12 +25,22 @@ import type {
   RegistryWriter,
 } from '../src/collaborators';
 import { AlarmEventHub } from '../src/feed/alarm-event-hub';
+import type { StreamLimits } from '../src/feed/stream-registry';
 
 /**
  * Plain in-memory versions of the API's own collaborator interfaces, for route tests through
  * app.inject(). They imitate no external system: they hold rows and record calls.
  */
 export const SECRET = 'route-test-secret-0123456789abcdef';
+export const AUDIENCE = 'yujing-operator-api';
+/** The verifier settings of production (audience required, 24 h lifetime) with the test secret. */
+export const VERIFIER_OPTIONS = {
+  secret: SECRET,
+  issuer: 'yujing',
+  audience: AUDIENCE,
+  requireAudience: true,
+  maxLifetimeS: 86_400,
+};
 export const TAIYUAN = { province: '140000', city: '140100', county: '140105' };
 export const DATONG = { province: '140000', city: '140200', county: '140213' };
 export const E_TY = '140105TY001';
@@ -250,18 +261,29 @@ export class RecordingRegistryWriter implements RegistryWriter {
 export async function token(
   role: ApiRole,
   scope: { level: string; code: string },
-  opts: { sub?: string; secret?: string; expiresIn?: string } = {},
+  opts: { sub?: string; secret?: string; expiresIn?: string; jti?: string; audience?: string } = {},
 ) {
-  return new SignJWT({ role, scope })
+  const jwt = new SignJWT({ role, scope })
     .setProtectedHeader({ alg: 'HS256' })
     .setSubject(opts.sub ?? `${role}-${scope.code}`)
+    .setAudience(opts.audience ?? AUDIENCE)
     .setIssuer('yujing')
     .setIssuedAt()
-    .setExpirationTime(opts.expiresIn ?? '1h')
-    .sign(new TextEncoder().encode(opts.secret ?? SECRET));
+    .setExpirationTime(opts.expiresIn ?? '1h');
+  if (opts.jti !== undefined) jwt.setJti(opts.jti);
+  return jwt.sign(new TextEncoder().encode(opts.secret ?? SECRET));
 }
 
-export async function harness(opts: { commandWaitMs?: number; rateLimitPerMin?: number } = {}) {
+export async function harness(
+  opts: {
+    commandWaitMs?: number;
+    rateLimitPerMin?: number;
+    authFailuresPerMin?: number;
+    streamLimits?: Partial<StreamLimits>;
+    logger?: Logger;
+  } = {},
+) {
+  const revocations = new LocalRevocations(() => NOW);
   const store = new RegistryStore();
   store.loadDocument(fixtureDocument());
   const hub = new AlarmEventHub({ ringSize: 100, bootId: 'test' });
@@ -270,8 +292,11 @@ export async function harness(opts: { commandWaitMs?: number; rateLimitPerMin?: 
   const deliveries = new MemoryDeliveries();
   const writer = new RecordingRegistryWriter();
   const { app, streams, routes } = await build({
-    logger: createLogger({ service: 'operator-api-test', level: 'silent' }),
-    verifier: createTokenVerifier({ secret: SECRET, issuer: 'yujing' }),
+    logger: opts.logger ?? createLogger({ service: 'operator-api-test', level: 'silent' }),
+    verifier: createTokenVerifier({ ...VERIFIER_OPTIONS, revocation: revocations }),
+    revocations,
+    ...(opts.authFailuresPerMin !== undefined ? { authFailuresPerMin: opts.authFailuresPerMin } : {}),
+    ...(opts.streamLimits !== undefined ? { streamLimits: opts.streamLimits } : {}),
     registry: store,
     hub,
     bus,
@@ -286,7 +311,7 @@ export async function harness(opts: { commandWaitMs?: number; rateLimitPerMin?: 
     now: () => NOW,
   });
   await app.ready();
-  return { app, streams, routes, store, hub, history, bus, deliveries, writer };
+  return { app, streams, routes, store, hub, history, bus, deliveries, writer, revocations };
 }
 
 export const bearer = (t: string) => ({ authorization: `Bearer ${t}` });

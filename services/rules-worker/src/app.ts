@@ -206,6 +206,7 @@ export function build(deps: RulesWorkerDeps): RulesWorker {
     const commits: Array<{ topic: string; partition: number; offset: string }> = [];
     await serial(async () => {
       let bytes = 0;
+      const gateways = { online: 0, offline: 0 };
       for (const p of assigned) {
         // Stop writing snapshots once a rebalance began: the partitions may be moving.
         if (stopped || rebalancing || gen !== generation) return;
@@ -215,6 +216,9 @@ export function build(deps: RulesWorkerDeps): RulesWorker {
         const part = partitions.get(p);
         if (!part) continue;
         for (const e of part.enterprises.values()) bytes += e.bytes;
+        const counts = part.gatewayCounts();
+        gateways.online += counts.online;
+        gateways.offline += counts.offline;
         // The snapshots just written let the readings offset move past records they now cover.
         const next = part.replayFrom(part.consumedNext);
         if (next > (committedReadings.get(p) ?? 0n)) {
@@ -223,6 +227,8 @@ export function build(deps: RulesWorkerDeps): RulesWorker {
         }
       }
       metrics.stateBytes.set(bytes);
+      metrics.gateways.set({ state: 'online' }, gateways.online);
+      metrics.gateways.set({ state: 'offline' }, gateways.offline);
       metrics.enterprises.set([...partitions.values()].reduce((n, part) => n + part.enterprises.size, 0));
     });
     // Outside the engine chain: a commit retried during a rebalance must not hold up batches.

@@ -73,6 +73,21 @@ export class PartitionState {
     return from;
   }
 
+  /**
+   * Gateways of this partition's enterprises that have sent data, by whether their gateway-offline
+   * alarm is active (the yujing_rules_gateways gauge; the platform's online-rate alert divides them).
+   */
+  gatewayCounts(): { online: number; offline: number } {
+    let online = 0;
+    let offline = 0;
+    for (const e of this.enterprises.values())
+      for (const g of e.state.gateways.values()) {
+        if (g.slot.alarm?.active) offline++;
+        else online++;
+      }
+    return { online, offline };
+  }
+
   /** Marks the partition live once readings up to `liveFrom` have been processed. */
   reached(nextOffset: bigint): void {
     if (!this.live && nextOffset >= this.liveFrom) this.live = true;

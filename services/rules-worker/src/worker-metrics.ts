@@ -73,6 +73,12 @@ export function createWorkerMetrics(registry: Registry) {
     }),
     /** Hops kafka_to_rules and rules_to_alarm of yujing_alarm_path_seconds (docs/observability.md). */
     alarmPath: createAlarmPathMetrics(registry),
+    gateways: new Gauge({
+      name: 'yujing_rules_gateways',
+      help: 'gateways of the owned enterprises that have sent data, by state (offline = gateway-offline alarm active)',
+      labelNames: ['state'],
+      registers: [registry],
+    }),
     restores: new Counter({
       name: 'yujing_rules_partition_restores_total',
       help: 'partitions restored from the changelog',

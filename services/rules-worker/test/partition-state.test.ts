@@ -1,4 +1,4 @@
-import { createEnterpriseState, snapshotState } from '@yujing/rules-core';
+import { createEnterpriseState, SlotState, snapshotState } from '@yujing/rules-core';
 import { describe, expect, it } from 'vitest';
 import { PartitionState } from '../src/partition-state';
 
@@ -45,5 +45,22 @@ describe('PartitionState.replayFrom', () => {
       commandsNext: 2n,
     });
     expect(part.replayFrom(50n)).toBe(50n);
+  });
+});
+
+describe('PartitionState.gatewayCounts', () => {
+  it('counts a gateway offline while its gateway-offline alarm is active, online otherwise', () => {
+    const part = new PartitionState(0);
+    const gateway = (enterpriseId: string, id: string, alarmActive: boolean | undefined) => {
+      const slot = new SlotState();
+      if (alarmActive !== undefined) slot.alarm = { active: alarmActive } as NonNullable<SlotState['alarm']>;
+      part.entry(enterpriseId).state.gateways.set(id, { lastReceivedAt: 1, slot });
+    };
+    expect(part.gatewayCounts()).toEqual({ online: 0, offline: 0 });
+    gateway('E1', 'gw-1', undefined);
+    gateway('E1', 'gw-2', true);
+    gateway('E2', 'gw-1', false); // a cleared alarm awaiting closure: back online
+    gateway('E2', 'gw-3', true);
+    expect(part.gatewayCounts()).toEqual({ online: 2, offline: 2 });
   });
 });

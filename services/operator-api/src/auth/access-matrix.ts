@@ -18,6 +18,7 @@ export const API_ACTIONS = [
   'registry-read',
   'registry-write',
   'deliveries',
+  'tokens',
 ] as const;
 export type ApiAction = (typeof API_ACTIONS)[number];
 

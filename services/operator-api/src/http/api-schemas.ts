@@ -25,13 +25,20 @@ export const levelCsv = csv(
 export const stateCsv = csv(AlarmState);
 export const kindCsv = csv(AlarmKind);
 
-/** ISO-8601 with offset or epoch ms, to epoch ms. */
+/** Latest accepted time: 9999-12-31T23:59:59.999Z. Beyond it QuestDB and Date cannot represent the value. */
+const MAX_TIME_MS = 253_402_300_799_999;
+
+/** ISO-8601 with offset or epoch ms (1970 … 9999), to epoch ms. */
 export const TimeParam = z
   .string()
   .transform((s, ctx) => {
     const ms = /^\d+$/.test(s) ? Number(s) : Date.parse(s);
     if (!Number.isFinite(ms) || (!/^\d+$/.test(s) && !/(Z|[+-]\d{2}:\d{2})$/.test(s))) {
       ctx.addIssue({ code: 'custom', message: 'expected epoch ms or ISO-8601 with offset' });
+      return z.NEVER;
+    }
+    if (ms < 0 || ms > MAX_TIME_MS) {
+      ctx.addIssue({ code: 'custom', message: `expected a time from 1970 to 9999 (epoch ms 0 … ${MAX_TIME_MS})` });
       return z.NEVER;
     }
     return ms;

@@ -3,6 +3,7 @@ import { apiErrors } from '../api-errors';
 import { type ApiAction, roleMay } from '../auth/access-matrix';
 import type { Principal } from '../auth/principal';
 import type { TokenVerifier } from '../auth/token-verifier';
+import { WindowCounter } from './window-counter';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -13,17 +14,41 @@ declare module 'fastify' {
 /** Streams may carry the token as `?access_token=` (EventSource and browsers' WebSocket cannot set headers). */
 const STREAM_PATHS = ['/api/v1/stream/', '/api/v1/ws/'];
 
-/** Authenticates every /api/ request before anything else runs (rate limits key on the token). */
-export function installAuth(app: FastifyInstance, verifier: TokenVerifier): void {
+/**
+ * Authenticates every /api/ request before anything else runs (rate limits key on the token).
+ * Failed checks are counted per client IP (in memory, per instance): past `failuresPerMin` in a
+ * minute that IP gets 429 without its token being looked at, so guessing tokens or flooding the
+ * verifier (a JWKS fetch for unknown `kid`s) is throttled. req.ip honours TRUST_PROXY only.
+ */
+export function installAuth(
+  app: FastifyInstance,
+  verifier: TokenVerifier,
+  opts: { failuresPerMin?: number; now?: () => number } = {},
+): void {
+  const max = opts.failuresPerMin ?? 30;
+  const failures = new WindowCounter(60_000, 100_000, opts.now);
   app.decorateRequest('principal', undefined);
-  app.addHook('onRequest', async (req) => {
+  app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/api/')) return;
+    const seen = failures.peek(req.ip);
+    if (seen.current >= max) {
+      const retryS = Math.max(1, Math.ceil(seen.ttl / 1000));
+      reply.header('retry-after', String(retryS));
+      throw apiErrors.YJ_ERR_API_RATE_LIMITED(
+        `${seen.current} failed authentications from this address within a minute; retry in ${retryS} s`,
+      );
+    }
     let header = req.headers.authorization;
     if (!header && STREAM_PATHS.some((p) => req.url.startsWith(p))) {
       const token = new URL(req.url, 'http://x').searchParams.get('access_token');
       if (token) header = `Bearer ${token}`;
     }
-    req.principal = await verifier.verify(header);
+    try {
+      req.principal = await verifier.verify(header);
+    } catch (err) {
+      failures.hit(req.ip);
+      throw err;
+    }
   });
 }
 

@@ -4,6 +4,7 @@ import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiErrors } from '../api-errors';
+import { redactUrl } from './redact-url';
 
 /** RFC 9457 problem details with yujing's stable code and, for validation errors, zod issue paths. */
 export const ProblemDetails = z
@@ -57,7 +58,7 @@ export function installProblemHandlers(app: FastifyInstance, log: Logger): void 
       });
     }
     if (isYujingError(err)) {
-      if (err.statusCode >= 500) log.error({ err, code: err.code, url: req.url }, 'request failed');
+      if (err.statusCode >= 500) log.error({ err, code: err.code, url: redactUrl(req.url) }, 'request failed');
       const issues = (err.context as { issues?: ProblemDetails['issues'] }).issues;
       return sendProblem(reply, {
         status: err.statusCode,
@@ -81,7 +82,7 @@ export function installProblemHandlers(app: FastifyInstance, log: Logger): void 
         detail: err.message,
       });
     }
-    log.error({ err, url: req.url }, 'unhandled error');
+    log.error({ err, url: redactUrl(req.url) }, 'unhandled error');
     return sendProblem(reply, {
       status: 500,
       code: apiErrors.YJ_ERR_API_INTERNAL.code,

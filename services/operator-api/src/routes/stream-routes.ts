@@ -65,6 +65,7 @@ export const streamRoutes =
       },
       async (req, reply) => {
         const p = authorize(req, 'read');
+        streams.admit(p.tokenKey);
         const keep = filterFor(req, p.scope);
         const lastEventId = (req.headers['last-event-id'] as string | undefined) ?? req.query.lastEventId;
         reply.hijack();
@@ -76,18 +77,28 @@ export const streamRoutes =
           'x-accel-buffering': 'no',
         });
         res.write(`retry: 2000\n: stream ${ctx.hub.bootId}\n\n`);
+        // A reader that does not keep up is dropped (it reconnects and resumes with Last-Event-ID)
+        // rather than buffered without bound in this process.
+        const write = (chunk: string) => {
+          if (res.destroyed) return;
+          res.write(chunk);
+          if (streams.tooSlow(res.writableLength)) {
+            ctx.log.warn({ actor: p.id, buffered: res.writableLength }, 'slow SSE reader dropped');
+            res.destroy(); // 'close' (below) then unsubscribes
+          }
+        };
         const send = (e: FeedEvent) => {
-          if (keep(e)) res.write(`id: ${e.id}\nevent: alarm\ndata: ${JSON.stringify(e.event)}\n\n`);
+          if (keep(e)) write(`id: ${e.id}\nevent: alarm\ndata: ${JSON.stringify(e.event)}\n\n`);
         };
         // Replay and subscribe in the same tick: the hub publishes synchronously, so nothing falls in between.
         const unsubscribe = ctx.hub.subscribe(send);
         if (lastEventId) {
           const resume = ctx.hub.since(lastEventId);
           if (resume.kind === 'reload')
-            res.write(`event: reload\ndata: ${JSON.stringify({ reason: resume.reason })}\n\n`);
+            write(`event: reload\ndata: ${JSON.stringify({ reason: resume.reason })}\n\n`);
           else for (const e of resume.events) send(e);
         }
-        const heartbeat = setInterval(() => res.write(': keep-alive\n\n'), ctx.heartbeatMs);
+        const heartbeat = setInterval(() => write(': keep-alive\n\n'), ctx.heartbeatMs);
         const end = () => {
           clearInterval(heartbeat);
           unsubscribe();
@@ -97,8 +108,10 @@ export const streamRoutes =
           res.write('event: shutdown\ndata: {}\n\n');
           res.end();
           end();
-        });
+        }, p.tokenKey);
         req.raw.on('close', end);
+        res.on('close', end);
+        if (res.destroyed) end();
       },
     );
 
@@ -111,12 +124,22 @@ export const streamRoutes =
           summary: 'WebSocket of alarm transitions in the caller’s scope (JSON messages {id, type, alarm})',
           querystring: StreamQuery,
         },
+        // Before the upgrade, so a refused client gets a plain HTTP 401/403/429/503.
+        preHandler: async (req) => {
+          streams.admit(authorize(req, 'read').tokenKey);
+        },
       },
       (socket, req) => {
         const p = authorize(req, 'read');
         const keep = filterFor(req as never, p.scope);
+        // A reader that does not keep up is cut off (it reconnects with lastEventId), not buffered here.
         const send = (e: FeedEvent) => {
-          if (keep(e)) socket.send(JSON.stringify({ id: e.id, type: 'alarm', alarm: e.event }));
+          if (!keep(e) || socket.readyState !== socket.OPEN) return;
+          socket.send(JSON.stringify({ id: e.id, type: 'alarm', alarm: e.event }));
+          if (streams.tooSlow(socket.bufferedAmount)) {
+            ctx.log.warn({ actor: p.id, buffered: socket.bufferedAmount }, 'slow WebSocket reader dropped');
+            socket.terminate();
+          }
         };
         const unsubscribe = ctx.hub.subscribe(send);
         const lastEventId = (req.query as z.infer<typeof StreamQuery>).lastEventId;
@@ -128,7 +151,7 @@ export const streamRoutes =
           else for (const e of resume.events) send(e);
         }
         const heartbeat = setInterval(() => socket.ping(), ctx.heartbeatMs);
-        const removeStream = streams.add(() => socket.close(1001, 'server shutting down'));
+        const removeStream = streams.add(() => socket.close(1001, 'server shutting down'), p.tokenKey);
         socket.on('close', () => {
           clearInterval(heartbeat);
           unsubscribe();

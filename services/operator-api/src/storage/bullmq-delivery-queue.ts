@@ -1,3 +1,4 @@
+import { commonErrors } from '@yujing/errors';
 import { QUEUES, queueName } from '@yujing/queues';
 import { type Job, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -15,21 +16,23 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
   }
 
   async deadLettered(offset: number, limit: number): Promise<DeadDelivery[]> {
-    const jobs = await this.queue.getFailed(offset, offset + limit - 1);
+    const jobs = await redisCall(() => this.queue.getFailed(offset, offset + limit - 1));
     return jobs.map((job) => deadDelivery(job));
   }
 
   async find(jobId: string): Promise<DeadDelivery | undefined> {
-    const job = await this.queue.getJob(jobId);
+    const job = await redisCall(() => this.queue.getJob(jobId));
     return job ? deadDelivery(job) : undefined;
   }
 
   async replay(jobId: string): Promise<'replayed' | 'not-found' | 'not-failed'> {
-    const job = await this.queue.getJob(jobId);
-    if (!job) return 'not-found';
-    if (!(await job.isFailed())) return 'not-failed';
-    await job.retry('failed');
-    return 'replayed';
+    return redisCall(async () => {
+      const job = await this.queue.getJob(jobId);
+      if (!job) return 'not-found';
+      if (!(await job.isFailed())) return 'not-failed';
+      await job.retry('failed');
+      return 'replayed';
+    });
   }
 
   async ping(): Promise<boolean> {
@@ -43,6 +46,17 @@ export class BullmqDeliveryQueue implements DeliveryQueue {
 
   close(): Promise<void> {
     return this.queue.close();
+  }
+}
+
+/** Redis failures of the queue become 503 (Redis down is not a bug of the request). */
+async function redisCall<T>(fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    throw commonErrors.YJ_ERR_DEPENDENCY_UNAVAILABLE('the deliveries queue (Redis) is unavailable', {
+      cause: err,
+    });
   }
 }
 
