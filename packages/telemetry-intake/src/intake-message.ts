@@ -33,7 +33,8 @@ export type IntakeOutcome =
 /**
  * Validates one native v1 message and normalises its valid readings into a ReadingBatch.
  * Whole-message rejections: oversize, invalid-json, schema (envelope), unknown-enterprise,
- * wrong-enterprise, wrong-gateway, unknown-gateway. Per-reading rejections (the rest of the
+ * wrong-enterprise, wrong-gateway, unknown-gateway, and a sentAt outside the reading window
+ * (timestamp-too-old / timestamp-in-future, issue path `sentAt`). Per-reading rejections (the rest of the
  * message is kept): schema, non-finite, unknown-point, timestamp-too-old, timestamp-in-future.
  * Pure: no I/O, the arrival time comes from the context.
  */
@@ -101,9 +102,29 @@ export function intakeMessage(
     );
   }
 
+  // The same window as a reading's ts: outside it, sentAt (replay identity, batch field) is not
+  // a time this gateway could have sent at, and yj.readings.v1 would refuse it downstream.
+  const sentAt = toEpochMs(m.sentAt);
+  const { receivedAt } = ctx;
+  if (!(sentAt >= receivedAt - limits.maxAgeMs)) {
+    return fail(
+      'timestamp-too-old',
+      `sentAt ${String(m.sentAt)} is more than ${limits.maxAgeMs} ms before arrival`,
+      [{ path: 'sentAt', message: `older than ${limits.maxAgeMs} ms`, code: 'timestamp-too-old' }],
+      ids,
+    );
+  }
+  if (sentAt > receivedAt + limits.maxFutureMs) {
+    return fail(
+      'timestamp-in-future',
+      `sentAt ${String(m.sentAt)} is more than ${limits.maxFutureMs} ms after arrival (gateway clock?)`,
+      [{ path: 'sentAt', message: `more than ${limits.maxFutureMs} ms ahead`, code: 'timestamp-in-future' }],
+      ids,
+    );
+  }
+
   const readings: ReadingBatch['readings'] = [];
   const byReason = new Map<RejectReason, IntakeIssue[]>();
-  const { receivedAt } = ctx;
   for (let i = 0; i < m.readings.length; i++) {
     const raw = m.readings[i];
     const accepted = acceptReading(raw, enterpriseId, receivedAt, registry, limits);
@@ -128,7 +149,6 @@ export function intakeMessage(
       issues,
     ),
   );
-  const sentAt = toEpochMs(m.sentAt);
   const batch: ReadingBatch | undefined =
     readings.length === 0
       ? undefined

@@ -119,6 +119,40 @@ describe('intakeMessage: whole-message rejections', () => {
       path: 'gatewayId',
     },
   ];
+  // issue #14 hole 8: a sentAt outside the reading window used to pass here and fail downstream
+  const DAY = 86_400_000;
+  cases.push(
+    {
+      name: 'sentAt older than the reading window',
+      input: bytes(message({ sentAt: NOW - 7 * DAY - 1 })),
+      reason: 'timestamp-too-old',
+      path: 'sentAt',
+    },
+    {
+      name: 'sentAt before the epoch (ISO year 0001)',
+      input: bytes(message({ sentAt: '0001-01-01T00:00:00Z' })),
+      reason: 'timestamp-too-old',
+      path: 'sentAt',
+    },
+    {
+      name: 'sentAt beyond the clock-skew allowance',
+      input: bytes(message({ sentAt: NOW + 5 * 60_000 + 1 })),
+      reason: 'timestamp-in-future',
+      path: 'sentAt',
+    },
+    {
+      name: 'sentAt at the largest safe integer',
+      input: bytes(message({ sentAt: Number.MAX_SAFE_INTEGER })),
+      reason: 'timestamp-in-future',
+      path: 'sentAt',
+    },
+    {
+      name: 'sentAt in year 9999',
+      input: bytes(message({ sentAt: '9999-12-31T23:59:59+08:00' })),
+      reason: 'timestamp-in-future',
+      path: 'sentAt',
+    },
+  );
   it.each(cases)('$name → $reason', ({ input, ctx: over, reason, path }) => {
     const out = intakeMessage(input, { ...ctx, ...over }, registry);
     expect(out.ok).toBe(false);
@@ -126,6 +160,15 @@ describe('intakeMessage: whole-message rejections', () => {
     expect(out.rejection.reason).toBe(reason);
     expect(out.rejection.message.length).toBeGreaterThan(0);
     if (path) expect(out.rejection.issues.map((i) => i.path)).toContain(path);
+  });
+});
+
+describe('intakeMessage: sentAt window', () => {
+  it('a sentAt at the exact window edges is accepted', () => {
+    for (const sentAt of [NOW - 7 * 86_400_000, NOW + 5 * 60_000]) {
+      const out = intakeMessage(bytes(message({ sentAt })), ctx, registry);
+      expect(out.ok && out.sentAt).toBe(sentAt);
+    }
   });
 });
 

@@ -384,6 +384,26 @@ describe('gateway-ingest over HTTP', () => {
     expect(truncated?.context).toMatchObject({ truncated: 'true', bytes: String(1024 * 1024 + 10) });
   });
 
+  it('a sentAt outside the reading window is refused at the edge: 422 naming sentAt, and dead-lettered', async () => {
+    const future = await post(A.httpToken, message(406, { sentAt: now + 86_400_000 }));
+    expect(future.statusCode).toBe(422);
+    expect(future.json()).toMatchObject({ reason: 'timestamp-in-future' });
+    expect(future.json().issues.map((i: { path: string }) => i.path)).toEqual(['sentAt']);
+    const old = await post(A.httpToken, message(407, { sentAt: '0001-01-01T00:00:00Z' }));
+    expect(old.statusCode).toBe(422);
+    expect(old.json()).toMatchObject({ reason: 'timestamp-too-old' });
+    // over MQTT: dead-lettered with the reason, nothing on yj.readings.v1
+    const c = await connectGateway(A);
+    await publish(c, A, message(408, { sentAt: Number.MAX_SAFE_INTEGER }));
+    await deadLetters.until(() =>
+      letters().some((l) => l.source === 'mqtt' && l.context.seq === '408' && l.context.enterpriseId === E1),
+    );
+    const letter = letters().find((l) => l.source === 'mqtt' && l.context.seq === '408');
+    expect(letter?.reason).toBe('timestamp-in-future');
+    expect(letter?.issues.map((i) => i.path)).toEqual(['sentAt']);
+    expect(batches().filter((b) => b.enterpriseId === E1 && b.seq >= 406 && b.seq <= 408)).toEqual([]);
+  });
+
   it('reports ready with the registry, Kafka and MQTT connected, and exposes metrics', async () => {
     const ready = await service.http.inject({ method: 'GET', url: '/readyz' });
     expect(ready.json()).toMatchObject({
