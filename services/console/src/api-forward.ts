@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Logger } from '@yujing/logger';
 import type { FastifyInstance } from 'fastify';
 import type { Counter } from 'prom-client';
+import { problemBody } from './console-errors';
 
 /** Headers that belong to one connection, not to the request (RFC 9110 §7.6.1), plus host. */
 const HOP_BY_HOP = new Set([
@@ -77,13 +78,9 @@ export function installApiForward(app: FastifyInstance, opts: ApiForwardOptions)
         opts.logger.warn({ err: err.message, path: target.pathname }, 'operator-api unreachable');
         res.writeHead(502, { 'content-type': 'application/problem+json' });
         res.end(
-          JSON.stringify({
-            type: 'https://yujing.example/problems/YJ_ERR_CONSOLE_UPSTREAM',
-            title: 'YJ_ERR_CONSOLE_UPSTREAM',
-            status: 502,
-            code: 'YJ_ERR_CONSOLE_UPSTREAM',
-            detail: `operator-api is unreachable: ${err.message}`,
-          }),
+          JSON.stringify(
+            problemBody('YJ_ERR_CONSOLE_UPSTREAM', `operator-api is unreachable: ${err.message}`),
+          ),
         );
       });
       res.on('close', () => {

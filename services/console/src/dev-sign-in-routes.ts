@@ -1,6 +1,7 @@
 import { mintToken } from '@yujing/cli';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { problemBody } from './console-errors';
 import type { DevPersona } from './dev-personas';
 
 export interface DevSignIn {
@@ -31,13 +32,12 @@ export function installDevSignIn(app: FastifyInstance, dev: DevSignIn | undefine
       return reply
         .code(400)
         .type('application/problem+json')
-        .send({
-          type: 'https://yujing.example/problems/YJ_ERR_CONSOLE_PERSONA',
-          title: 'YJ_ERR_CONSOLE_PERSONA',
-          status: 400,
-          code: 'YJ_ERR_CONSOLE_PERSONA',
-          detail: `body.persona: expected one of ${dev.personas.map((p) => p.id).join(', ')}`,
-        });
+        .send(
+          problemBody(
+            'YJ_ERR_CONSOLE_PERSONA',
+            `body.persona: expected one of ${dev.personas.map((p) => p.id).join(', ')}`,
+          ),
+        );
     const token = await mintToken(
       {
         role: persona.role,
