@@ -7,7 +7,7 @@ export type AlarmActionName = 'ack' | 'shelve' | 'unshelve' | 'verify' | 'dispos
 
 const MAY: Record<string, ReadonlySet<AlarmActionName>> = {
   operator: new Set(['ack', 'shelve', 'unshelve', 'verify', 'dispose', 'feedback']),
-  regulator: new Set(['verify', 'feedback', 'close']),
+  regulator: new Set(['verify', 'close']),
   enterprise: new Set(['ack']),
   admin: new Set(['ack', 'shelve', 'unshelve', 'verify', 'dispose', 'feedback', 'close']),
 };
