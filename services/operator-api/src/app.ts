@@ -20,6 +20,7 @@ import type { AlarmEventHub } from './feed/alarm-event-hub';
 import { type StreamLimits, StreamRegistry } from './feed/stream-registry';
 import { installAuth } from './http/auth-hook';
 import { installProblemHandlers } from './http/problem-details';
+import { installRequestTelemetry } from './http/request-telemetry';
 import { redisWithLocalFallback } from './http/rate-limit-store';
 import type { RouteContext } from './route-context';
 import { alarmActionRoutes } from './routes/alarm-action-routes';
@@ -79,6 +80,7 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   installProblemHandlers(app, deps.logger);
+  installRequestTelemetry(app, { registry: deps.metrics, logger: deps.logger });
   const routes: { method: string; url: string }[] = [];
   app.addHook('onRoute', (r) => {
     for (const method of [r.method].flat()) routes.push({ method, url: r.url });
