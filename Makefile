@@ -38,6 +38,7 @@ test: install stack-up
 	@bash deploy/local/run-tests.sh
 
 test-unit: install
+	@bash deploy/local/ensure-promtool.sh
 	pnpm exec vitest run --project unit
 
 test-integration: install stack-up

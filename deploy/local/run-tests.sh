@@ -15,6 +15,9 @@ failed_steps=()
 
 step() { echo; echo "=== $1 ==="; }
 
+# promtool (Debian package prometheus) checks the platform alert rules in the unit tests.
+bash deploy/local/ensure-promtool.sh || failed_steps+=("ensure-promtool")
+
 step "typecheck"
 pnpm run -s typecheck || failed_steps+=("typecheck")
 
