@@ -9,6 +9,7 @@ import {
 
 export type { SlotRule } from './engine-state';
 
+import { syncHold } from './point-holds';
 import type { TransitionEmitter } from './transition-emitter';
 
 /** What a slot needs to know about its rule: identity and delays. */
@@ -127,6 +128,8 @@ function activate(slot: SlotState, ts: number, label: string, rule: SlotRule, em
   rec.level = slot.level;
   rec.value = slot.value;
   rec.limit = slot.limit;
+  // A maintenance window covering the point holds the alarm back from its first moment.
+  if (em.ctx.holds.length > 0) syncHold(rec, em.ctx.holds, em, () => undefined);
   const silent = isSilenced(rec);
   if (!silent && !slot.chattering && (isNew || !chatterNow)) em.emit(rec, 'raise', ts);
   if (chatterNow) {
@@ -151,6 +154,7 @@ function newRecord(id: string, label: string, rule: SlotRule, start: number, slo
     outOfService: false,
     loop: 'open',
     overdueIndex: -1,
+    heldBy: null,
     value: slot.value,
     limit: slot.limit,
     settled: false,

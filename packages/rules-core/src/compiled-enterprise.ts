@@ -7,6 +7,7 @@ import type {
   Gateway,
 } from '@yujing/schemas';
 import { compileLoopDeadlines, type LoopDeadlines } from './closed-loop';
+import { type CompiledHold, compileHolds } from './point-holds';
 import { type CompiledRule, compileRule, RULE } from './compiled-rule';
 import type { SlotRule } from './engine-state';
 import { DEFAULT_RULES_OPTIONS, type RulesOptions } from './rules-options';
@@ -52,12 +53,15 @@ export interface RulesContext {
   gatewayTimeoutMs: Map<string, number>;
   /** Closed-loop deadlines by alarm level for this enterprise's classification (none = no deadlines). */
   loopDeadlines: Map<number, LoopDeadlines>;
+  /** Maintenance windows (检修) of the enterprise, from the registry. */
+  holds: CompiledHold[];
   options: RulesOptions;
 }
 
 export interface CompileInput {
   enterpriseId: string;
-  enterprise?: Pick<Enterprise, 'region' | 'classification'>;
+  enterprise?: Pick<Enterprise, 'region' | 'classification'> &
+    Partial<Pick<Enterprise, 'maintenanceWindows'>>;
   points: readonly EffectivePoint[];
   gateways?: readonly Pick<Gateway, 'id' | 'heartbeatTimeoutMs'>[];
   /** Escalation policies: their `closedLoop` deadlines apply to this enterprise's alarms. */
@@ -137,6 +141,7 @@ export function compileEnterprise(input: CompileInput): RulesContext {
     groups,
     gatewayTimeoutMs,
     loopDeadlines: compileLoopDeadlines(input.policies ?? [], classification?.code),
+    holds: compileHolds(input.enterprise?.maintenanceWindows),
     options,
   };
 }

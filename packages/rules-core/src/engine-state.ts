@@ -31,6 +31,8 @@ export interface AlarmRecord {
   loop: LoopState;
   /** Index (in LOOP_STEPS) of the last closed-loop step announced overdue, -1 none. */
   overdueIndex: number;
+  /** The maintenance window that suppressed it or took it out of service, null when none did. */
+  heldBy: { id: string; mode: 'suppress' | 'out-of-service' } | null;
   value: number | null;
   limit: number | null;
   /**

@@ -119,8 +119,9 @@ export function snapshotState(state: EnterpriseState): StateSnapshot {
 export function restoreState(snap: StateSnapshot): EnterpriseState {
   if (snap.v !== 1) throw new Error(`unsupported rules state snapshot version ${String(snap.v)}`);
   const state = createEnterpriseState(snap.enterpriseId);
-  // overdueIndex came with the 反馈 step: snapshots written before it have none.
-  for (const rec of snap.alarms) state.alarms.set(rec.id, { ...rec, overdueIndex: rec.overdueIndex ?? -1 });
+  // overdueIndex and heldBy came with issue 15: snapshots written before have neither.
+  for (const rec of snap.alarms)
+    state.alarms.set(rec.id, { ...rec, overdueIndex: rec.overdueIndex ?? -1, heldBy: rec.heldBy ?? null });
   for (const a of snap.points) {
     const p = new PointState(a[0]);
     p.lastTs = back(a[1], -1);

@@ -2,6 +2,7 @@ import type { AlarmTransitionEvent } from '@yujing/schemas';
 import { reannounce } from './alarm-commands';
 import { advanceSlot, completeDelays } from './alarm-slot';
 import { checkOverdue } from './closed-loop';
+import { syncHold } from './point-holds';
 import type { RulesContext } from './compiled-enterprise';
 import { RULE } from './compiled-rule';
 import { type EnterpriseState, NO_TIME } from './engine-state';
@@ -20,7 +21,8 @@ export interface TickResult {
  * no-data (silence measured from `receivedAt`, so the episode start is deterministic:
  * last receipt + timeout), offline detectors voting in their group, delays that complete while
  * a point is silent, chatter windows that end, shelves that expire, and closed-loop steps whose
- * deadline passed (`loop-overdue`, once per step).
+ * deadline passed (`loop-overdue`, once per step), and maintenance windows that begin or end
+ * (suppress / out-of-service and back, point-holds.ts).
  *
  * A point whose gateway has sent nothing since the point's own last reading is silent because of
  * the gateway: its no-data rule waits, so a dead gateway gives one gateway-offline alarm, not one
@@ -104,6 +106,8 @@ export function tick(state: EnterpriseState, ctx: RulesContext, now: number): Ti
       reannounce(state, rec, ctx.options.maxSettledAlarms);
       em.emit(rec, 'shelve-expired', until);
     }
+    if (!rec.settled && (ctx.holds.length > 0 || rec.heldBy !== null))
+      syncHold(rec, ctx.holds, em, (r) => reannounce(state, r, ctx.options.maxSettledAlarms));
     if (deadlines.size > 0 && rec.loop !== 'closed') checkOverdue(rec, deadlines, em);
   }
   return { state, transitions: em.out };

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { DutyRole, DutyRoster, Person } from './notification-routing';
 import { kindFitsIndustries, POINT_KIND_IDS, pointKind } from './point-kind-catalogue';
-import { AdminCode, AlarmLevel, DurationMs, EpochMs, Industry, LocalId } from './primitives';
+import { Actor, AdminCode, AlarmLevel, DurationMs, EpochMs, Industry, LocalId } from './primitives';
 import { Limits, RuleOverride, RuleSpec } from './rule-spec';
 
 /** 分级分类: classification scheme, letter and rank. Never a bare letter. */
@@ -50,6 +50,38 @@ export const Contact = z.object({
   phone: z.string().min(5).max(32),
 });
 
+/**
+ * Longest maintenance window (scheduled or asked for through the API): 7 days, the same bound as
+ * the API's longest shelve. [D] design choice: ISA-18.2 asks for out-of-service and suppression to
+ * be time-limited and audited but gives no number; a longer job is a new window, with a new reason.
+ */
+export const MAX_MAINTENANCE_MS = 7 * 86_400_000;
+
+/**
+ * A maintenance window (检修) of an enterprise: its points' alarms are suppressed (evaluated and
+ * recorded, not annunciated or escalated) or out of service (removed from service) from `from` to
+ * `to`. Scheduled ones come with the registry; the API adds ad-hoc ones for a point.
+ */
+export const MaintenanceWindow = z
+  .object({
+    id: LocalId,
+    mode: z.enum(['suppress', 'out-of-service']),
+    points: z
+      .array(LocalId)
+      .default([])
+      .describe('point codes; empty = every alarm of the enterprise (points, gateways, vote groups)'),
+    from: EpochMs,
+    to: EpochMs,
+    reason: z.string().min(1).max(500),
+    requestedBy: Actor.optional().describe('who asked for it (absent: scheduled with the registry)'),
+  })
+  .refine((w) => w.to > w.from, { message: 'to must be after from', path: ['to'] })
+  .refine((w) => w.to - w.from <= MAX_MAINTENANCE_MS, {
+    message: `a maintenance window lasts at most ${MAX_MAINTENANCE_MS / 86_400_000} days`,
+    path: ['to'],
+  });
+export type MaintenanceWindow = z.infer<typeof MaintenanceWindow>;
+
 export const Enterprise = z
   .object({
     id: z.string().regex(/^\d{6}[0-9A-Za-z]{3,12}$/, 'enterprise id starts with its 6-digit county code'),
@@ -63,6 +95,11 @@ export const Enterprise = z
     connectionRequiredBy: z.iso
       .date()
       .describe('connection deadline of the enterprise category (YYYY-MM-DD)'),
+    maintenanceWindows: z
+      .array(MaintenanceWindow)
+      .max(100)
+      .default([])
+      .describe('scheduled and ad-hoc maintenance windows (检修): suppression / out-of-service of its alarms'),
   })
   // Runs even when other fields are invalid, so a file shows this mistake together with the rest.
   .superRefine(
