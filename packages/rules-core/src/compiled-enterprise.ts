@@ -7,9 +7,9 @@ import type {
   Gateway,
 } from '@yujing/schemas';
 import { compileLoopDeadlines, type LoopDeadlines } from './closed-loop';
-import { type CompiledHold, compileHolds } from './point-holds';
 import { type CompiledRule, compileRule, RULE } from './compiled-rule';
 import type { SlotRule } from './engine-state';
+import { type CompiledHold, compileHolds } from './point-holds';
 import { DEFAULT_RULES_OPTIONS, type RulesOptions } from './rules-options';
 
 /** A point with its rules compiled, ready for the hot path. */

@@ -2,12 +2,12 @@ import type { AlarmTransitionEvent } from '@yujing/schemas';
 import { reannounce } from './alarm-commands';
 import { advanceSlot, completeDelays } from './alarm-slot';
 import { checkOverdue } from './closed-loop';
-import { syncHold } from './point-holds';
 import type { RulesContext } from './compiled-enterprise';
 import { RULE } from './compiled-rule';
 import { type EnterpriseState, NO_TIME } from './engine-state';
 import { GATEWAY_OFFLINE_RULE } from './evaluate-batch';
 import { bindPoint } from './point-binding';
+import { syncHold } from './point-holds';
 import { TransitionEmitter } from './transition-emitter';
 import { updateVote } from './vote-group';
 
