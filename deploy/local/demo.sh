@@ -5,7 +5,8 @@
 #   1-3. deploy/local/services.sh up: publishes the fixture registry (20 Shanxi enterprises) to
 #        yj.registry.v1 and syncs Mosquitto's passwd/ACL with the fleet's gateways (publish-registry.sh,
 #        the step `make up` shares), then every service, each waited for on /readyz
-#   4. the regulator simulator (signed webhooks on 127.0.0.1:9811) and the gateway simulator
+#   4. the regulator simulator (signed webhooks on 127.0.0.1:9811), the duty people's chat robots
+#      (DingTalk/WeCom on 127.0.0.1:9812, docs/notifications.md) and the gateway simulator
 #      (every gateway over MQTT, a scenario every YJ_DEMO_SCENARIO_EVERY, default 60s)
 #   5. the web console URL, an operator token, the API docs URL, then `yujing watch alarms` in the foreground
 # Ctrl-C stops everything this script started: simulators, the services it brought up, and the
@@ -19,7 +20,7 @@ source "$LOCAL_DIR/services-env.sh"
 
 RUN_DIR="${YJ_RUN_DIR:-$REPO_ROOT/.run}"
 DELIVERIES="$RUN_DIR/regulator-deliveries.jsonl"
-SIMULATORS=(regulator-simulator gateway-simulator)
+SIMULATORS=(regulator-simulator duty-robot-receiver gateway-simulator)
 STARTED_SERVICES=()
 STARTED_STACK=false
 cd "$REPO_ROOT"
@@ -81,6 +82,11 @@ start_sim regulator-simulator simulators/regulator/src/main.ts \
   REGULATOR_RECORD_FILE="$DELIVERIES" REGULATOR_PRINT=false
 wait_until 30 curl -fs -o /dev/null http://127.0.0.1:9811/healthz \
   || { log_tail "$RUN_DIR/logs/regulator-simulator.log"; die demo "regulator simulator not listening on 9811"; }
+# The duty people's DingTalk/WeCom robots (fixture people.yaml): their messages join the same record file.
+start_sim duty-robot-receiver simulators/regulator/src/duty-robot-main.ts \
+  DUTY_ROBOT_RECORD_FILE="$DELIVERIES" DUTY_ROBOT_PRINT=true
+wait_until 30 curl -fs -o /dev/null http://127.0.0.1:9812/healthz \
+  || { log_tail "$RUN_DIR/logs/duty-robot-receiver.log"; die demo "duty robot receiver not listening on 9812"; }
 start_sim gateway-simulator simulators/gateway/src/main.ts \
   SIM_TRANSPORT=mqtt SIM_SCENARIOS="${YJ_DEMO_SCENARIOS:-all}" SIM_SCENARIO_EVERY="${YJ_DEMO_SCENARIO_EVERY:-60s}" \
   SIM_FIRST_SCENARIO_AFTER="${YJ_DEMO_FIRST_SCENARIO_AFTER:-20s}" SIM_TICK_MS="${YJ_DEMO_TICK_MS:-2000}"
@@ -93,7 +99,8 @@ cat <<EOM
     API docs (OpenAPI):   http://127.0.0.1:${YJ_OPERATOR_API_PORT:-8080}/docs
     live alarms (SSE):    curl -N -H "Authorization: Bearer \$TOKEN" http://127.0.0.1:${YJ_OPERATOR_API_PORT:-8080}/api/v1/stream/alarms
     operator token:       $RUN_DIR/demo-token (province 140000, 12 h)
-    logs:                 $RUN_DIR/logs/   webhook deliveries: $DELIVERIES
+    logs:                 $RUN_DIR/logs/   webhook and duty-robot deliveries: $DELIVERIES
+    duty robot messages:  $RUN_DIR/logs/duty-robot-receiver.log (钉钉/企业微信 → people on duty)
   The first scenario starts in ${YJ_DEMO_FIRST_SCENARIO_AFTER:-20s}, then one every ${YJ_DEMO_SCENARIO_EVERY:-60s}. Ctrl-C stops the demo.
 
 EOM

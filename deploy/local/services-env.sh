@@ -13,6 +13,12 @@ export OPERATOR_API_URL="${OPERATOR_API_URL:-http://127.0.0.1:${YJ_OPERATOR_API_
 export CONSOLE_DEV_SIGN_IN="${CONSOLE_DEV_SIGN_IN:-true}"
 # The regulator simulator listens on 127.0.0.1: the dispatcher's SSRF guard must allow loopback here.
 export ALLOW_PRIVATE_WEBHOOK_TARGETS="${ALLOW_PRIVATE_WEBHOOK_TARGETS:-true}"
+# One-time acknowledge links in people's messages (docs/notifications.md): the dispatcher signs, operator-api
+# verifies with the same key; the console link in messages points at the local console.
+export NOTIFY_ACK_LINK_SECRET="${NOTIFY_ACK_LINK_SECRET:-yujing-local-dev-ack-link-secret-NOT-FOR-PRODUCTION}"
+export ACK_LINK_SECRET="${ACK_LINK_SECRET:-$NOTIFY_ACK_LINK_SECRET}"
+export NOTIFY_ACK_BASE_URL="${NOTIFY_ACK_BASE_URL:-http://127.0.0.1:${YJ_OPERATOR_API_PORT:-8080}}"
+export NOTIFY_CONSOLE_BASE_URL="${NOTIFY_CONSOLE_BASE_URL:-http://127.0.0.1:${YJ_CONSOLE_PORT:-8090}}"
 # gateway-ingest's MQTT service account (the one stack.sh bootstraps in Mosquitto).
 export MQTT_USERNAME="${MQTT_USERNAME:-$YJ_MQTT_SERVICE_USER}"
 export MQTT_PASSWORD="${MQTT_PASSWORD:-$YJ_MQTT_SERVICE_PASSWORD}"

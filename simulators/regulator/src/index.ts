@@ -6,4 +6,5 @@ export {
   type InboxResponse,
 } from './delivery-inbox';
 export { formatDeliveryLine } from './delivery-line';
+export { DutyRobotInbox, type RobotMessageLine } from './duty-robot-inbox';
 export { listenAddressesOf, RegulatorServer, type RegulatorServerOptions } from './regulator-server';
