@@ -57,7 +57,8 @@ async function exposedSeries(): Promise<Map<string, string>> {
         for (const m of readFileSync(f, 'utf8').matchAll(CREATED)) add(m[2]!, m[1]!.toLowerCase());
     }
   }
-  for (const m of await createMetricsRegistry('observability-test').getMetricsAsJSON()) add(m.name, String(m.type));
+  for (const m of await createMetricsRegistry('observability-test').getMetricsAsJSON())
+    add(m.name, String(m.type));
   return series;
 }
 
