@@ -7,7 +7,7 @@ import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { startAlarmConsumer } from './alarm-consumer';
 import { AlarmStateStore } from './alarm-state-store';
-import type { DispatcherConfig } from './config';
+import { type DispatcherConfig, webhookRequiresHttps } from './config';
 import { DeliveryEnqueuer } from './delivery-enqueuer';
 import { createDeliveryProcessor } from './delivery-processor';
 import { DeliveryRecorder } from './delivery-recorder';
@@ -144,6 +144,7 @@ export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
             metrics,
             logger,
             addressPolicy: createAddressPolicy(config.ALLOW_PRIVATE_WEBHOOK_TARGETS),
+          requireHttps: webhookRequiresHttps(config),
             timeoutMs: config.WEBHOOK_TIMEOUT_MS,
             now,
           }),

@@ -77,6 +77,12 @@ export const DispatcherConfig = z
       .describe('first retry delay; doubles per attempt, with ±50 % jitter'),
     WEBHOOK_BACKOFF_MAX_MS: durationMs().default(600_000).describe('cap of one retry delay'),
     WEBHOOK_CONCURRENCY: intVar(1, 500).default(16).describe('deliveries in flight per instance'),
+    NODE_ENV: z
+      .enum(['development', 'test', 'production'])
+      .default('production')
+      .describe(
+        'production (also when unset) delivers webhooks over https only; development/test also over http',
+      ),
     ALLOW_PRIVATE_WEBHOOK_TARGETS: privateTargets()
       .default(false)
       .describe(
@@ -107,3 +113,8 @@ export const DispatcherConfig = z
   })
   .extend(NotifyConfig.shape);
 export type DispatcherConfig = z.output<typeof DispatcherConfig>;
+
+/** Webhooks carry signed alarm payloads: outside development and test they go over https only. */
+export function webhookRequiresHttps(config: Pick<DispatcherConfig, 'NODE_ENV'>): boolean {
+  return config.NODE_ENV === 'production';
+}

@@ -19,6 +19,8 @@ export interface DeliveryProcessorDeps {
   logger: Logger;
   addressPolicy: AddressPolicy;
   timeoutMs: number;
+  /** Refuse plain-http subscriber URLs (production). */
+  requireHttps?: boolean;
   now: () => number;
 }
 
@@ -102,6 +104,7 @@ export function createDeliveryProcessor(deps: DeliveryProcessorDeps) {
       headers,
       timeoutMs: deps.timeoutMs,
       policy: deps.addressPolicy,
+      requireHttps: deps.requireHttps ?? false,
     });
     deps.metrics.latency.observe({ status: outcome.kind }, outcome.latencyMs / 1000);
     deps.metrics.alarmPath.observe('attempt_to_answer', outcome.latencyMs);

@@ -27,8 +27,13 @@ const NON_PUBLIC_V6: Array<[string, number, string]> = [
   ['::', 128, 'unspecified'],
   ['::1', 128, 'loopback'],
   ['64:ff9b::', 96, 'nat64'],
+  // Prefixes that embed an IPv4 address a relay or translator may forward to: RFC 8215 local-use
+  // NAT64, Teredo (RFC 4380), 6to4 (RFC 3056; 2002:7f00:1::/48 is 127.0.0.1).
+  ['64:ff9b:1::', 48, 'nat64-local-use'],
   ['100::', 64, 'discard'],
+  ['2001::', 32, 'teredo'],
   ['2001:db8::', 32, 'documentation'],
+  ['2002::', 16, '6to4'],
   ['fc00::', 7, 'unique-local'],
   ['fe80::', 10, 'link-local'],
   ['fec0::', 10, 'site-local'],

@@ -22,6 +22,8 @@ export interface SendRequest {
   headers: Record<string, string>;
   timeoutMs: number;
   policy: AddressPolicy;
+  /** Refuse plain http (outside development, see webhookRequiresHttps). */
+  requireHttps?: boolean;
 }
 
 class ForbiddenTargetError extends Error {
@@ -60,6 +62,13 @@ export async function sendWebhook(req: SendRequest): Promise<SendOutcome> {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     return { kind: 'rejected', latencyMs: elapsed(), error: `unsupported protocol ${url.protocol}` };
+  }
+  if (req.requireHttps && url.protocol !== 'https:') {
+    return {
+      kind: 'rejected',
+      latencyMs: elapsed(),
+      error: 'plain http webhook URL refused outside development (NODE_ENV=production): use https',
+    };
   }
   const literal = url.hostname.replace(/^\[|\]$/g, '');
   if (isIP(literal) !== 0) {

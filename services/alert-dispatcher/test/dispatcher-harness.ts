@@ -80,6 +80,7 @@ export async function startHarness(label: string, opts: HarnessOptions = {}): Pr
     WEBHOOK_BACKOFF_MS: '100ms',
     WEBHOOK_TIMEOUT_MS: '3s',
     ALLOW_PRIVATE_WEBHOOK_TARGETS: '127.0.0.0/8',
+    NODE_ENV: 'test', // the local receiver speaks plain http
   });
   const dispatcher = buildDispatcher({
     config,

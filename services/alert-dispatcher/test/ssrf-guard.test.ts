@@ -21,6 +21,11 @@ describe('SSRF guard: default policy', () => {
     ['::ffff:127.0.0.1', 'loopback'],
     ['::ffff:7f00:1', 'loopback'],
     ['::ffff:10.0.0.1', 'private'],
+    // Transition prefixes that carry an IPv4 address (issue #14 hole 8): 6to4 of 127.0.0.1, Teredo, local NAT64.
+    ['2002:7f00:1::1', '6to4'],
+    ['2002:a00:1::1', '6to4'],
+    ['2001:0:4136:e378:8000:63bf:3fff:fdd2', 'teredo'],
+    ['64:ff9b:1::a00:1', 'nat64'],
   ])('rejects %s (%s)', (address, reason) => {
     const verdict = policy.check(address);
     expect(verdict.allowed).toBe(false);

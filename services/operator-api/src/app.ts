@@ -20,8 +20,8 @@ import type { AlarmEventHub } from './feed/alarm-event-hub';
 import { type StreamLimits, StreamRegistry } from './feed/stream-registry';
 import { installAuth } from './http/auth-hook';
 import { installProblemHandlers } from './http/problem-details';
-import { installRequestTelemetry } from './http/request-telemetry';
 import { redisWithLocalFallback } from './http/rate-limit-store';
+import { installRequestTelemetry } from './http/request-telemetry';
 import type { RouteContext } from './route-context';
 import { alarmActionRoutes } from './routes/alarm-action-routes';
 import { alarmReadRoutes } from './routes/alarm-read-routes';
@@ -64,6 +64,8 @@ export interface AppDeps {
   revocations?: TokenRevocations;
   /** Longest token lifetime (s): a revocation without `until` lasts this long. */
   maxTokenLifetimeS?: number;
+  /** Refuse plain-http webhook subscription URLs (production; the dispatcher would refuse them too). */
+  webhooksRequireHttps?: boolean;
   now?: () => number;
 }
 
@@ -153,6 +155,7 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
     now: deps.now ?? Date.now,
     revocations: deps.revocations ?? new LocalRevocations(deps.now),
     maxTokenLifetimeS: deps.maxTokenLifetimeS ?? 86_400,
+    webhooksRequireHttps: deps.webhooksRequireHttps ?? false,
   };
   await app.register(
     async (api) => {

@@ -83,6 +83,7 @@ const { app, streams } = await build({
   verifier,
   revocations,
   maxTokenLifetimeS: Math.floor(config.JWT_MAX_TTL_MS / 1000),
+  webhooksRequireHttps: !devMode,
   trustProxy: config.TRUST_PROXY,
   authFailuresPerMin: config.AUTH_FAILURES_PER_MIN,
   streamLimits: {

@@ -1,6 +1,6 @@
 import type { Logger } from '@yujing/logger';
-import type { CommandBus, DeliveryQueue, HistoryStore, RegistryView, RegistryWriter } from './collaborators';
 import type { TokenRevocations } from './auth/token-revocation';
+import type { CommandBus, DeliveryQueue, HistoryStore, RegistryView, RegistryWriter } from './collaborators';
 import type { AlarmEventHub } from './feed/alarm-event-hub';
 
 /** Everything route modules share, handed down by build(). */
@@ -21,4 +21,6 @@ export interface RouteContext {
   revocations: TokenRevocations;
   /** Longest token lifetime in seconds (JWT_MAX_TTL_MS). */
   maxTokenLifetimeS: number;
+  /** Webhook subscription URLs must be https (NODE_ENV=production). */
+  webhooksRequireHttps: boolean;
 }

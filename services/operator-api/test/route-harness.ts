@@ -281,6 +281,7 @@ export async function harness(
     authFailuresPerMin?: number;
     streamLimits?: Partial<StreamLimits>;
     logger?: Logger;
+    webhooksRequireHttps?: boolean;
   } = {},
 ) {
   const revocations = new LocalRevocations(() => NOW);
@@ -297,6 +298,7 @@ export async function harness(
     revocations,
     ...(opts.authFailuresPerMin !== undefined ? { authFailuresPerMin: opts.authFailuresPerMin } : {}),
     ...(opts.streamLimits !== undefined ? { streamLimits: opts.streamLimits } : {}),
+    ...(opts.webhooksRequireHttps !== undefined ? { webhooksRequireHttps: opts.webhooksRequireHttps } : {}),
     registry: store,
     hub,
     bus,

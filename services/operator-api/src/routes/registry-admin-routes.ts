@@ -40,8 +40,21 @@ function mayWrite(
  * (a Shanxi admin cannot point Hebei's webhooks elsewhere); for a replacement or a delete, the
  * stored subscription's scope must be inside too.
  */
-function mayWriteSubscription(ctx: RouteContext, p: Principal, id: string, scope?: RegionScope): void {
+function mayWriteSubscription(
+  ctx: RouteContext,
+  p: Principal,
+  id: string,
+  scope?: RegionScope,
+  url?: string,
+  urlPath = 'body.url',
+): void {
   mayWrite(ctx, p, 'subscription', undefined);
+  if (url !== undefined && ctx.webhooksRequireHttps && !url.startsWith('https:')) {
+    const message = 'webhook URLs must be https outside development';
+    throw apiErrors.YJ_ERR_API_VALIDATION(`${urlPath}: ${message}`, {
+      context: { issues: [{ path: urlPath, message }] },
+    });
+  }
   const current = ctx.registry.subscriptions().find((s) => s.id === id);
   for (const s of [scope, current?.scope])
     if (s !== undefined && !scopeContains(ctx.registry, p.scope, s))
@@ -139,7 +152,9 @@ export const registryAdminRoutes =
         for (const pt of doc.points) mayWrite(ctx, p, 'point', pt.enterpriseId);
         if (doc.templates.length > 0) mayWrite(ctx, p, 'template', undefined);
         if (doc.policies.length > 0) mayWrite(ctx, p, 'policy', undefined);
-        for (const sub of doc.subscriptions) mayWriteSubscription(ctx, p, sub.id, sub.scope);
+        doc.subscriptions.forEach((sub, i) =>
+          mayWriteSubscription(ctx, p, sub.id, sub.scope, sub.url, `body.subscriptions.${i}.url`),
+        );
         const out = await ctx.registryWriter.publish(doc, `api:${p.id}`);
         ctx.log.info({ actor: p.id, ...out }, 'registry published');
         return out;
@@ -202,7 +217,7 @@ export const registryAdminRoutes =
       },
       async (req) => {
         const p = authorize(req, 'registry-write');
-        mayWriteSubscription(ctx, p, req.params.id, req.body.scope);
+        mayWriteSubscription(ctx, p, req.params.id, req.body.scope, req.body.url);
         const current = ctx.registry.subscriptions().find((s) => s.id === req.params.id);
         const secret = req.body.secret ?? current?.secret;
         if (secret === undefined)
