@@ -145,3 +145,54 @@ describe('stream caps', () => {
     for (const r of [a1, a2, b1]) r.stream().destroy();
   });
 });
+
+describe('webhook subscription URLs', () => {
+  const admin = () => token('admin', { level: 'province', code: '140000' });
+  const body = (url: string) => ({
+    name: '太原市应急局',
+    scope: { level: 'city', code: '140100' },
+    url,
+    secret: 'another-webhook-secret-key',
+  });
+
+  it('must be https in production: 400 naming the field, nothing published', async () => {
+    h = await harness({ webhooksRequireHttps: true });
+    const put = await h.app.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/subscriptions/ty-city',
+      headers: bearer(await admin()),
+      payload: body('http://regulator.example/hook'),
+    });
+    expect(put.statusCode).toBe(400);
+    expect(put.json()).toMatchObject({
+      issues: [{ path: 'body.url', message: 'webhook URLs must be https outside development' }],
+    });
+    const doc = await h.app.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/registry',
+      headers: bearer(await admin()),
+      payload: { subscriptions: [{ id: 'ty-city', ...body('http://regulator.example/hook') }] },
+    });
+    expect(doc.statusCode).toBe(400);
+    expect(doc.json()).toMatchObject({ issues: [{ path: 'body.subscriptions.0.url' }] });
+    expect(h.writer.published).toEqual([]);
+    const ok = await h.app.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/subscriptions/ty-city',
+      headers: bearer(await admin()),
+      payload: body('https://regulator.example/hook'),
+    });
+    expect(ok.statusCode).toBe(200);
+  });
+
+  it('may be http in development (the local regulator simulator)', async () => {
+    h = await harness({ webhooksRequireHttps: false });
+    const put = await h.app.inject({
+      method: 'PUT',
+      url: '/api/v1/admin/subscriptions/ty-city',
+      headers: bearer(await admin()),
+      payload: body('http://127.0.0.1:9300/hook'),
+    });
+    expect(put.statusCode).toBe(200);
+  });
+});
