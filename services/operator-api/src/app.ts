@@ -28,6 +28,7 @@ import { alarmReadRoutes } from './routes/alarm-read-routes';
 import { deliveryRoutes } from './routes/delivery-routes';
 import { enterpriseRoutes } from './routes/enterprise-routes';
 import { loopRoutes } from './routes/loop-routes';
+import { maintenanceRoutes } from './routes/maintenance-routes';
 import { registryAdminRoutes } from './routes/registry-admin-routes';
 import { reportRoutes } from './routes/report-routes';
 import { streamRoutes } from './routes/stream-routes';
@@ -164,6 +165,7 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
         await typed.register(alarmReadRoutes(ctx));
         await typed.register(alarmActionRoutes(ctx));
         await typed.register(loopRoutes(ctx));
+        await typed.register(maintenanceRoutes(ctx));
         await typed.register(streamRoutes(ctx, streams));
         await typed.register(enterpriseRoutes(ctx));
         await typed.register(reportRoutes(ctx));

@@ -16,6 +16,8 @@ const EXPECTED = [
     (a) => `post /api/v1/alarms/{id}/${a}`,
   ),
   'get /api/v1/loops',
+  'post /api/v1/points/{pointId}/maintenance',
+  'delete /api/v1/points/{pointId}/maintenance',
   'get /api/v1/stream/alarms',
   'get /api/v1/enterprises',
   'get /api/v1/enterprises/{id}/status',

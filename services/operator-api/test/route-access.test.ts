@@ -152,6 +152,22 @@ const ROUTE_CASES: Record<string, RouteCase> = {
     action: 'read',
     requests: (t) => [{ method: 'GET', url: `/api/v1/alarms/${enc(t.alarmId)}` }],
   },
+  'POST /api/v1/points/:pointId/maintenance': {
+    action: 'shelve',
+    requests: (t) => [
+      {
+        method: 'POST',
+        url: `/api/v1/points/${enc(`${t.enterprise}:CO-BF1-003`)}/maintenance`,
+        payload: { mode: 'suppress', durationMs: 3_600_000, reason: '检修' },
+      },
+    ],
+  },
+  'DELETE /api/v1/points/:pointId/maintenance': {
+    action: 'shelve',
+    requests: (t) => [
+      { method: 'DELETE', url: `/api/v1/points/${enc(`${t.enterprise}:CO-BF1-003`)}/maintenance` },
+    ],
+  },
   'GET /api/v1/loops': {
     action: 'read',
     requests: (t) => [{ method: 'GET', url: `/api/v1/loops?enterprise=${t.enterprise}` }],
