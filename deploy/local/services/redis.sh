@@ -1,5 +1,7 @@
 # shellcheck shell=bash
-# Redis: reuse one that already answers PING on $YJ_REDIS_PORT; otherwise start our own.
+# Redis: reuse one that already answers PING on $YJ_REDIS_PORT; otherwise start our own, with AOF
+# (appendfsync everysec: BullMQ's delayed escalation jobs survive a crash or kill -9, issue #14 hole 7)
+# and noeviction (BullMQ must never lose keys to eviction).
 # Sourced by deploy/local/stack.sh after lib.sh. Defines redis_up, redis_down, redis_status.
 #
 # Only a Redis we started ($STACK_DIR/redis/started-by-us + pid file) is ever stopped by `down`.
@@ -32,6 +34,10 @@ redis_up() {
       log redis "already running (ours, pid $pid) on $YJ_STACK_HOST:$YJ_REDIS_PORT, nothing to do"
     else
       log redis "using the Redis already answering PING on $YJ_STACK_HOST:$YJ_REDIS_PORT (not ours, left alone)"
+      # Delayed escalation jobs live in Redis: without AOF a crash of that Redis loses them (issue #14 hole 7).
+      if ! redis-cli -h "$YJ_STACK_HOST" -p "$YJ_REDIS_PORT" config get appendonly 2>/dev/null | grep -qx yes; then
+        log redis "WARNING: that Redis runs without AOF (appendonly no): a crash loses pending escalations"
+      fi
     fi
     return 0
   fi
@@ -39,9 +45,9 @@ redis_up() {
   mkdir -p "$REDIS_DIR"
   rm -f "$REDIS_PID_FILE"
   redis-server --daemonize yes --bind "$YJ_STACK_HOST" --port "$YJ_REDIS_PORT" \
-    --save "" --appendonly no --dir "$REDIS_DIR" \
+    --save "" --appendonly yes --appendfsync everysec --dir "$REDIS_DIR" \
     --pidfile "$REDIS_PID_FILE" --logfile "$REDIS_DIR/redis.log" \
-    --maxmemory "${YJ_REDIS_MAXMEMORY:-512mb}" --protected-mode yes 9>&- \
+    --maxmemory "${YJ_REDIS_MAXMEMORY:-512mb}" --maxmemory-policy noeviction --protected-mode yes 9>&- \
     || { log_tail "$REDIS_DIR/redis.log"; die redis "redis-server failed to start"; }
   touch "$REDIS_OURS_FLAG"
   if ! wait_until 15 redis_ping; then
