@@ -76,6 +76,8 @@ function infraPorts(name: string, s: ComposeService): number[] {
   }
   if (name === 'questdb') return [9000, 8812, 9009, 9003]; // HTTP, PG wire, ILP/TCP, health (QuestDB defaults)
   if (name === 'redis') return [6379];
+  if (name === 'prometheus') return [9090];
+  if (name === 'grafana') return [3000];
   return [];
 }
 
@@ -203,6 +205,25 @@ describe('docker-compose.yml (static: no Docker on this machine)', () => {
       );
     }
     expect(services['broker-auth']!.pid).toBe('service:mosquitto');
+  });
+
+  it('lets the monitoring profile scrape every service on its port and load the dashboards', () => {
+    const promConfig = parse(readFileSync(join(ROOT, 'deploy/prometheus/prometheus.yml'), 'utf8')) as {
+      scrape_configs: Array<{ static_configs: Array<{ targets: string[] }> }>;
+    };
+    const targets = promConfig.scrape_configs.flatMap((c) => c.static_configs.flatMap((sc) => sc.targets));
+    const expected = yujingServices.map(([name, s]) => {
+      const effective = effectiveConfig(name, envOf(s));
+      return `${name}:${effective.ok ? effective.config[SERVICE_CONFIGS[name]!.portVar] : '?'}`;
+    });
+    expect(targets.sort()).toEqual(expected.sort());
+    const provisioning = parse(
+      readFileSync(join(ROOT, 'deploy/grafana/provisioning/dashboards/yujing.yaml'), 'utf8'),
+    ) as { providers: Array<{ options: { path: string } }> };
+    const dashboardsMount = services.grafana!.volumes!.find((v) =>
+      v.startsWith('./deploy/grafana/dashboards:'),
+    );
+    expect(dashboardsMount?.split(':')[1]).toBe(provisioning.providers[0]!.options.path);
   });
 
   it('gives Kafka an internal and an external listener, the services the internal one', () => {

@@ -162,6 +162,10 @@ describe('Grafana dashboards and Prometheus alerts', () => {
   it('promtool accepts the alert rules and their unit tests pass', () => {
     expect(promtool('check', 'rules', ALERTS)).toMatch(/SUCCESS: \d+ rules found/);
     expect(promtool('test', 'rules', ALERT_TESTS)).toMatch(/SUCCESS/);
+    // The compose profile's Prometheus config, rule file reference included.
+    expect(promtool('check', 'config', join(ROOT, 'deploy/prometheus/prometheus.yml'))).toMatch(
+      /SUCCESS: 1 rule files found/,
+    );
   });
 
   it('promtool parses every dashboard query', () => {
