@@ -23,6 +23,7 @@ import { installProblemHandlers } from './http/problem-details';
 import { redisWithLocalFallback } from './http/rate-limit-store';
 import { installRequestTelemetry } from './http/request-telemetry';
 import type { RouteContext } from './route-context';
+import { type AckLinkOptions, ackLinkRoutes } from './routes/ack-link-routes';
 import { alarmActionRoutes } from './routes/alarm-action-routes';
 import { alarmReadRoutes } from './routes/alarm-read-routes';
 import { deliveryRoutes } from './routes/delivery-routes';
@@ -68,6 +69,8 @@ export interface AppDeps {
   /** Refuse plain-http webhook subscription URLs (production; the dispatcher would refuse them too). */
   webhooksRequireHttps?: boolean;
   now?: () => number;
+  /** Acknowledge links from notification messages; the routes exist only when set (ACK_LINK_SECRET). */
+  ackLinks?: AckLinkOptions;
 }
 
 export interface OperatorApi {
@@ -176,6 +179,12 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
     },
     { prefix: '/api/v1' },
   );
+  // One-time acknowledge links of notification messages: signed, no bearer token (docs/notifications.md).
+  const ackLinks = deps.ackLinks;
+  if (ackLinks)
+    await app.register(async (r) => {
+      await r.withTypeProvider<ZodTypeProvider>().register(ackLinkRoutes(ctx, ackLinks));
+    });
   // Streams end with a goodbye before the server stops accepting, so clients reconnect elsewhere (the
   // WebSocket plugin's preClose above already did; closeAll is idempotent), then pending commands resolve.
   app.addHook('preClose', async () => {

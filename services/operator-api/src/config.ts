@@ -115,6 +115,11 @@ export const OperatorApiConfig = z
     COMMAND_WAIT_MS: durationMs()
       .default(5000)
       .describe('wait for a command result before answering 202 (duration)'),
+    ACK_LINK_SECRET: secretVar(32)
+      .optional()
+      .describe(
+        'HMAC key of one-time acknowledge links in notifications, the dispatcher’s NOTIFY_ACK_LINK_SECRET; absent = no /ack-links routes (secret)',
+      ),
     /** Requests per minute per bearer token (per IP when unauthenticated). */
     RATE_LIMIT_PER_MIN: intVar(1, 1_000_000).default(600).describe('requests per minute per token'),
     /** Events kept in memory for SSE Last-Event-ID resume; older resumes are told to reload. */

@@ -19,6 +19,7 @@ import { createApiRedis } from './storage/api-redis';
 import { BullmqDeliveryQueue } from './storage/bullmq-delivery-queue';
 import { kafkaRegistryWriter } from './storage/kafka-registry-writer';
 import { QuestDbHistoryStore } from './storage/questdb-history-store';
+import { RedisAckLinkNonces } from './storage/redis-ack-link-nonces';
 
 const SERVICE = 'operator-api';
 const config = loadConfigOrExit(SERVICE, OperatorApiConfig);
@@ -110,6 +111,9 @@ const { app, streams } = await build({
   heartbeatMs: config.STREAM_HEARTBEAT_MS,
   rateLimitPerMin: config.RATE_LIMIT_PER_MIN,
   rateLimitRedis: redis.fast,
+  ...(config.ACK_LINK_SECRET
+    ? { ackLinks: { secret: config.ACK_LINK_SECRET.reveal(), nonces: new RedisAckLinkNonces(redis.queue) } }
+    : {}),
 });
 new Gauge({
   name: 'yujing_api_redis_up',

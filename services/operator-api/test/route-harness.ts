@@ -25,6 +25,7 @@ import type {
   RegistryWriter,
 } from '../src/collaborators';
 import { AlarmEventHub } from '../src/feed/alarm-event-hub';
+import type { AckLinkOptions } from '../src/routes/ack-link-routes';
 import type { StreamLimits } from '../src/feed/stream-registry';
 
 /**
@@ -282,6 +283,7 @@ export async function harness(
     streamLimits?: Partial<StreamLimits>;
     logger?: Logger;
     webhooksRequireHttps?: boolean;
+    ackLinks?: AckLinkOptions;
   } = {},
 ) {
   const revocations = new LocalRevocations(() => NOW);
@@ -310,6 +312,7 @@ export async function harness(
     commandWaitMs: opts.commandWaitMs ?? 2000,
     transitionGraceMs: 50,
     rateLimitPerMin: opts.rateLimitPerMin ?? 10_000,
+    ...(opts.ackLinks ? { ackLinks: opts.ackLinks } : {}),
     now: () => NOW,
   });
   await app.ready();
