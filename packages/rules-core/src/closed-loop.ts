@@ -1,6 +1,6 @@
 import type { ClassCode, EscalationPolicy, LoopState, LoopStep } from '@yujing/schemas';
+import type { AlarmEmitter } from './alarm-emitter';
 import type { AlarmRecord } from './engine-state';
-import type { TransitionEmitter } from './transition-emitter';
 
 /**
  * The regulatory closed loop 推送 → 核实 → 处置 → 反馈 → 销号 (docs/closed-loop.md): step order,
@@ -66,7 +66,7 @@ export function loopDue(
 export function checkOverdue(
   rec: AlarmRecord,
   deadlines: ReadonlyMap<number, LoopDeadlines>,
-  em: TransitionEmitter,
+  em: AlarmEmitter,
 ): void {
   const due = loopDue(rec, deadlines);
   if (due === undefined || em.now <= due.dueAt) return;

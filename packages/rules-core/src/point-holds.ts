@@ -1,6 +1,6 @@
 import type { Actor, MaintenanceWindow } from '@yujing/schemas';
+import type { AlarmEmitter } from './alarm-emitter';
 import type { AlarmRecord } from './engine-state';
-import type { TransitionEmitter } from './transition-emitter';
 
 /**
  * Maintenance windows (检修) of an enterprise, compiled: while one covers an alarm, the alarm is
@@ -52,7 +52,7 @@ const FLAG = { suppress: 'suppressed', 'out-of-service': 'outOfService' } as con
 export function syncHold(
   rec: AlarmRecord,
   holds: readonly CompiledHold[],
-  em: TransitionEmitter,
+  em: AlarmEmitter,
   reannounce: (rec: AlarmRecord) => void,
 ): 'held' | 'released' | undefined {
   const hold = holdAt(holds, rec.point, em.now);

@@ -1,20 +1,13 @@
-import type { Actor, AlarmTransition, AlarmTransitionEvent, Attachment, LoopStep } from '@yujing/schemas';
+import type { AlarmTransition, AlarmTransitionEvent } from '@yujing/schemas';
+import type { AlarmEmitter, TransitionExtras } from './alarm-emitter';
 import type { RulesContext } from './compiled-enterprise';
 import { type AlarmRecord, alarmState, type EnterpriseState } from './engine-state';
-
-/** Extra fields some transitions carry. */
-export interface TransitionExtras {
-  actor?: Actor;
-  comment?: string;
-  attachments?: Attachment[];
-  loopDue?: { step: LoopStep; dueAt: number };
-}
 
 /**
  * Collects the transitions of one call (batch, command or tick). Created once per call, never per
  * reading: the no-change path allocates nothing.
  */
-export class TransitionEmitter {
+export class TransitionEmitter implements AlarmEmitter {
   readonly out: AlarmTransitionEvent[] = [];
   constructor(
     readonly ctx: RulesContext,
