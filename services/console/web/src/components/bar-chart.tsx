@@ -11,7 +11,7 @@ export function RateBars(props: {
   const H = props.rows.length * rowH + 30;
   const pct = (v: number | null) => (v === null ? '—' : `${(v * 100).toFixed(1)}%`);
   return (
-    <svg class="chart" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${props.aLabel}与${props.bLabel}`}>
+    <svg class="chart bars" viewBox={`0 0 ${W} ${H}`} role="img" aria-label={`${props.aLabel}与${props.bLabel}`}>
       <rect x={left} y={4} width={10} height={10} class="bar-a" />
       <text x={left + 14} y={13} class="axis">
         {props.aLabel}

@@ -48,6 +48,11 @@ export class BoardStore {
     this.#stream?.stop();
   }
 
+  /** True once the first listing answered (before it, the stream's events are not "new" to the operator). */
+  get loaded(): boolean {
+    return this.#loaded;
+  }
+
   get lastEventId(): string | undefined {
     return this.#stream?.lastEventId;
   }

@@ -60,7 +60,7 @@ export function BoardPage(props: { store: BoardStore }) {
   };
 
   return (
-    <div class="board">
+    <div class="board" data-loaded={store.loaded}>
       <div class="toolbar">
         <div class="counts" data-testid="level-counts">
           {([1, 2, 3, 4] as Level[]).map((l) => (
