@@ -64,7 +64,7 @@ describe('alarmKpis', () => {
       }),
     });
     expect(k.ack).toMatchObject({ count: 1, unacked: 0, meanMs: 120_000, p50Ms: 120_000 });
-    expect(k.overdue).toEqual({ verify: 1, dispose: 0, close: 0 });
+    expect(k.overdue).toEqual({ verify: 1, dispose: 0, feedback: 0, close: 0 });
     expect(k.stale.map((s) => s.alarmId)).toEqual([old.alarmId]);
   });
 });

@@ -22,7 +22,7 @@ export interface KpiBlock {
   /** Time from raise to acknowledgement of alarms raised in the period. */
   ack: { count: number; unacked: number; meanMs: number | null; p50Ms: number | null; p90Ms: number | null };
   /** Closed-loop steps past their policy deadline (done late or still open). */
-  overdue: { verify: number; dispose: number; close: number };
+  overdue: { verify: number; dispose: number; feedback: number; close: number };
 }
 
 export interface KpiInput {
@@ -80,7 +80,7 @@ export function alarmKpis(input: KpiInput): KpiBlock {
 
   const ackDelays: number[] = [];
   let unacked = 0;
-  const overdue = { verify: 0, dispose: 0, close: 0 };
+  const overdue = { verify: 0, dispose: 0, feedback: 0, close: 0 };
   const byAlarm = new Map<string, AlarmTransitionEvent[]>();
   for (const e of input.events) byAlarm.set(e.alarmId, [...(byAlarm.get(e.alarmId) ?? []), e]);
   for (const r of raises) {
@@ -93,6 +93,7 @@ export function alarmKpis(input: KpiInput): KpiBlock {
       for (const [step, within] of [
         ['verify', loop.verifyWithinMs],
         ['dispose', loop.disposeWithinMs],
+        ['feedback', loop.feedbackWithinMs ?? loop.closeWithinMs],
         ['close', loop.closeWithinMs],
       ] as const) {
         const due = r.episodeStart + within;

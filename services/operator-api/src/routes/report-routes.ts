@@ -50,7 +50,12 @@ const KpiBlock = z.object({
     p50Ms: z.number().nullable(),
     p90Ms: z.number().nullable(),
   }),
-  overdue: z.object({ verify: z.number().int(), dispose: z.number().int(), close: z.number().int() }),
+  overdue: z.object({
+    verify: z.number().int(),
+    dispose: z.number().int(),
+    feedback: z.number().int(),
+    close: z.number().int(),
+  }),
 });
 
 function period(ctx: RouteContext, q: { from?: number | undefined; to?: number | undefined }) {
