@@ -82,6 +82,7 @@ export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
     adapters: buildChannelAdapters({
       config,
       robotPolicy: createAddressPolicy(config.ALLOW_PRIVATE_WEBHOOK_TARGETS),
+      requireHttps: webhookRequiresHttps(config),
       timeoutMs: config.WEBHOOK_TIMEOUT_MS,
       now,
     }),

@@ -183,6 +183,7 @@ beforeAll(async () => {
     WEBHOOK_BACKOFF_MAX_MS: '400ms',
     WEBHOOK_TIMEOUT_MS: '1s',
     ALLOW_PRIVATE_WEBHOOK_TARGETS: '127.0.0.0/8',
+    NODE_ENV: 'test', // the local robots speak plain http
     NOTIFY_CONSOLE_BASE_URL: 'http://console.test',
     NOTIFY_ACK_BASE_URL: 'http://api.test',
     NOTIFY_ACK_LINK_SECRET: ACK_KEY,

@@ -5,8 +5,9 @@ import { ALIYUN_CODES } from '../src/notify/channels/aliyun-gateway';
 import { aliyunSignature, percentEncode } from '../src/notify/channels/aliyun-rpc-signature';
 import { isRetryableCode } from '../src/notify/channels/channel-adapter';
 import { DINGTALK_CODES, dingTalkSign, dingTalkUrl } from '../src/notify/channels/dingtalk-robot';
-import { clipUtf8, WECOM_CODES } from '../src/notify/channels/wecom-robot';
+import { clipUtf8, WECOM_CODES, weComAdapter } from '../src/notify/channels/wecom-robot';
 import { PARAM_MAX, renderNotice } from '../src/notify/notice-templates';
+import { createAddressPolicy } from '../src/ssrf-guard';
 
 /** Request signing of the providers, provider error codes, zh-CN texts and acknowledge links: pure. */
 
@@ -140,5 +141,21 @@ describe('acknowledge link tokens', () => {
     expect(verifyAckLink(key, `${altered}.${mac}`, 1_000)).toEqual({ ok: false, reason: 'bad-signature' });
     expect(verifyAckLink(key, token, 2_000)).toEqual({ ok: false, reason: 'expired' });
     expect(verifyAckLink(key, part, 1_000)).toEqual({ ok: false, reason: 'malformed' });
+  });
+});
+
+describe('robot URLs outside development', () => {
+  it('a plain-http robot URL is refused before connecting, as a permanent failure', async () => {
+    const out = await weComAdapter({ policy: createAddressPolicy(true), requireHttps: true }).send(
+      { id: 'wc', kind: 'wecom', maxLevel: 4, webhookUrl: 'http://127.0.0.1:1/cgi-bin/webhook/send?key=k' },
+      {
+        event: 'alarm.raised',
+        deliveryId: 'd',
+        notice: { title: 't', markdown: 'm', text: 't', params: {} },
+      },
+      1000,
+    );
+    expect(out).toMatchObject({ kind: 'failed', retryable: false, httpStatus: null });
+    expect(out.kind === 'failed' && out.error).toMatch(/plain http robot URL refused/);
   });
 });

@@ -15,6 +15,8 @@ import type { NotifyConfig } from './notify-config';
 export function buildChannelAdapters(opts: {
   config: NotifyConfig;
   robotPolicy: AddressPolicy;
+  /** Robot URLs come from the registry like webhook URLs: https only outside development. */
+  requireHttps: boolean;
   timeoutMs: number;
   now: () => number;
 }): ChannelAdapters {
@@ -27,8 +29,8 @@ export function buildChannelAdapters(opts: {
     now: opts.now,
   };
   return {
-    dingtalk: dingTalkAdapter({ policy: opts.robotPolicy, now: opts.now }),
-    wecom: weComAdapter({ policy: opts.robotPolicy }),
+    dingtalk: dingTalkAdapter({ policy: opts.robotPolicy, now: opts.now, requireHttps: opts.requireHttps }),
+    wecom: weComAdapter({ policy: opts.robotPolicy, requireHttps: opts.requireHttps }),
     sms: smsAdapter({
       ...gateway,
       url: config.NOTIFY_SMS_GATEWAY_URL,

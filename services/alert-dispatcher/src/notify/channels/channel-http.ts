@@ -22,6 +22,8 @@ export function postRequest(req: {
   contentType: string;
   timeoutMs: number;
   policy: AddressPolicy;
+  /** Refuse plain http (robot URLs outside development, like webhooks). */
+  requireHttps?: boolean;
 }): Promise<HttpExchange> {
   const started = performance.now();
   const elapsed = () => Math.round((performance.now() - started) * 10) / 10;
@@ -36,6 +38,13 @@ export function postRequest(req: {
       ok: false,
       forbidden: true,
       error: `unsupported protocol ${url.protocol}`,
+      latencyMs: 0,
+    });
+  if (req.requireHttps && url.protocol !== 'https:')
+    return Promise.resolve({
+      ok: false,
+      forbidden: true,
+      error: 'plain http robot URL refused outside development (NODE_ENV=production): use https',
       latencyMs: 0,
     });
   const literal = url.hostname.replace(/^\[|\]$/g, '');

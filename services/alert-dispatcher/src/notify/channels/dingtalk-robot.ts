@@ -40,6 +40,7 @@ export const DINGTALK_CODES: ProviderCodePolicy = {
 export function dingTalkAdapter(opts: {
   policy: AddressPolicy;
   now: () => number;
+  requireHttps?: boolean;
 }): ChannelAdapter<DingTalkChannel> {
   return {
     kind: 'dingtalk',
@@ -56,6 +57,7 @@ export function dingTalkAdapter(opts: {
         contentType: 'application/json; charset=utf-8',
         timeoutMs,
         policy: opts.policy,
+        requireHttps: opts.requireHttps ?? false,
       });
       const failed = transportOutcome(x);
       if (failed || !x.ok)

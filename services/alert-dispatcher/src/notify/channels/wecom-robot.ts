@@ -39,7 +39,10 @@ export const WECOM_CODES: ProviderCodePolicy = {
   permanent: new Set(['93000', '93004', '40008', '44004']),
 };
 
-export function weComAdapter(opts: { policy: AddressPolicy }): ChannelAdapter<WeComChannel> {
+export function weComAdapter(opts: {
+  policy: AddressPolicy;
+  requireHttps?: boolean;
+}): ChannelAdapter<WeComChannel> {
   return {
     kind: 'wecom',
     target: (c) => `wecom:${originOf(c.webhookUrl)}`,
@@ -54,6 +57,7 @@ export function weComAdapter(opts: { policy: AddressPolicy }): ChannelAdapter<We
         contentType: 'application/json; charset=utf-8',
         timeoutMs,
         policy: opts.policy,
+        requireHttps: opts.requireHttps ?? false,
       });
       const failed = transportOutcome(x);
       if (failed || !x.ok)
