@@ -8,7 +8,13 @@ import { queueName } from '@yujing/queues';
 import { publishRegistry } from '@yujing/registry';
 import { DeliveryInbox, type DeliveryRecordLine, RegulatorServer } from '@yujing/regulator-simulator';
 import { build, type RulesWorker, RulesWorkerConfig } from '@yujing/rules-worker';
-import type { AlarmAction, AlarmCommand, AlarmCommandResult } from '@yujing/schemas';
+import {
+  type AlarmAction,
+  type AlarmCommand,
+  type AlarmCommandResult,
+  type AlarmTransitionEvent,
+  RegistryDocument,
+} from '@yujing/schemas';
 import {
   createQuestDbTablePrefix,
   createTestTopics,
@@ -51,6 +57,12 @@ describe('closed loop: durable open loops and overdue supervision', () => {
   let regulator: RegulatorServer;
   const webhooks: DeliveryRecordLine[] = [];
   let services: RunningService[] = [];
+  let webhookBase = '';
+  const transitionsOf = (alarmId: string) =>
+    alarms
+      .json<AlarmTransitionEvent>()
+      .filter((a) => a.alarmId === alarmId)
+      .map((a) => a.transition);
   let worker: RulesWorker | undefined;
   const groupId = uniqueGroupId('loop-rules');
 
@@ -112,7 +124,8 @@ describe('closed loop: durable open loops and overdue supervision', () => {
     tables = createQuestDbTablePrefix('closed_loop');
     query = new QuestDbQuery({ connectionString: env.questdbPg });
     const port = await freePort();
-    const doc = closedLoopRegistry(`http://127.0.0.1:${port}`);
+    webhookBase = `http://127.0.0.1:${port}`;
+    const doc = closedLoopRegistry(webhookBase);
     regulator = new RegulatorServer({
       inbox: new DeliveryInbox({ subscriptions: doc.subscriptions }),
       logger,
@@ -194,6 +207,49 @@ describe('closed loop: durable open loops and overdue supervision', () => {
       true,
     );
     expect(webhooks.filter((w) => w.subscriptionId === 'reg-datong')).toEqual([]);
+  });
+
+  it('a maintenance window published to the registry takes the point’s alarm out of service, naming who and why', async () => {
+    const ts = Date.now();
+    const alarmId = `${E_OVERDUE}:CO-2:co-limits:${ts}`;
+    await producer.send('readings', [
+      {
+        key: E_OVERDUE,
+        value: readingsBatch(E_OVERDUE, 1, [
+          { point: 'CO-2', ts: ts - 10_000, v: 10 },
+          { point: 'CO-2', ts, v: 30 },
+        ]),
+      },
+    ]);
+    await waitFor(() => transitionsOf(alarmId).includes('raise'), { message: `raise of ${alarmId}` });
+    const doc = closedLoopRegistry(webhookBase);
+    const enterprise = doc.enterprises.find((e) => e.id === E_OVERDUE)!;
+    const window = {
+      id: 'mw-co2',
+      mode: 'out-of-service' as const,
+      points: ['CO-2'],
+      from: Date.now(),
+      to: Date.now() + 3_600_000,
+      reason: '更换 CO-2 探头',
+      requestedBy: { id: 'op-maint', role: 'operator' as const },
+    };
+    await publishRegistry(
+      producer,
+      RegistryDocument.parse({ enterprises: [{ ...enterprise, maintenanceWindows: [window] }] }),
+      { changedBy: 'api:op-maint' },
+    );
+    const held = await waitFor(
+      () =>
+        alarms
+          .json<AlarmTransitionEvent>()
+          .find((a) => a.alarmId === alarmId && a.transition === 'out-of-service'),
+      { timeoutMs: 30_000, message: `out-of-service of ${alarmId}` },
+    );
+    expect(held).toMatchObject({
+      state: 'out-of-service',
+      actor: { id: 'op-maint', role: 'operator' },
+      comment: '检修 mw-co2: 更换 CO-2 探头',
+    });
   });
 
   it(`closes the oldest open loop after a restart with ${EPISODES} settled alarms in one enterprise`, async () => {

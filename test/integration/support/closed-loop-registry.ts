@@ -47,6 +47,7 @@ export function closedLoopRegistry(webhookBase: string): RegistryDocument {
         code: restartPoint(i),
       })),
       { enterpriseId: E_OVERDUE, code: 'CO-1' },
+      { enterpriseId: E_OVERDUE, code: 'CO-2' },
     ].map((p) => ({
       ...p,
       name: '1#高炉煤气区域CO',
