@@ -64,6 +64,7 @@ export async function buildGatewayIngest(deps: GatewayIngestDeps): Promise<Gatew
     limits: deps.limits ?? DEFAULT_INTAKE_LIMITS,
     metrics,
     logger,
+    reorderHoldMs: config.REORDER_HOLD,
   });
   const mqtt = new MqttIntake({
     url: config.MQTT_URL,

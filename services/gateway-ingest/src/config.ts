@@ -92,6 +92,16 @@ export const GatewayIngestConfig = z.object({
   KAFKA_BATCH_MAX_BYTES: intVar(1024, 64 * 1024 * 1024)
     .default(768 * 1024)
     .describe('key + value bytes per produce request, at most (a larger single record goes alone)'),
+  /**
+   * The broker deals a gateway's consecutive messages to different sessions, so message n+1 can
+   * overtake message n; the rules-worker skips a reading older than its point's last one, so an
+   * overtaken excursion was never evaluated. An early message waits up to this long for the one
+   * before it (issue 20; GatewayResequencer). Only a gap (a lost or rejected message) costs the
+   * whole hold; 0 turns ordering off.
+   */
+  REORDER_HOLD: durationMs()
+    .default(500)
+    .describe("longest a gateway's early message waits for its predecessor (seq order into Kafka; 0 = off)"),
   /** HTTP requests being produced at once; more are answered 503 (back-pressure, no unbounded buffering). */
   MAX_IN_FLIGHT: intVar(1, 10_000)
     .default(256)

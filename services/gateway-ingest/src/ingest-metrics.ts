@@ -72,6 +72,12 @@ export function createIngestMetrics(registry: Registry) {
       help: 'copies of a message (MQTT redeliveries, HTTP retries) waiting for its first copy to reach Kafka',
       registers: [registry],
     }),
+    resequenced: new Counter({
+      name: 'yujing_ingest_resequenced_total',
+      help: "messages that arrived before their gateway's previous seq: held until it went (in-order) or the hold expired (gave-up)",
+      labelNames: ['source', 'outcome'] as const,
+      registers: [registry],
+    }),
     /** Hops sensor_to_ingest and ingest_to_kafka of yujing_alarm_path_seconds (docs/observability.md). */
     alarmPath: createAlarmPathMetrics(registry),
     httpOverloaded: new Counter({

@@ -11,6 +11,7 @@ import {
   type Rejection,
   type SequenceTracker,
 } from '@yujing/telemetry-intake';
+import { GatewayResequencer } from './gateway-resequencer';
 import type { IngestMetrics } from './ingest-metrics';
 import { copyKey, PendingCopies } from './pending-copies';
 
@@ -23,6 +24,8 @@ export interface IngestPipelineDeps {
   limits: IntakeLimits;
   metrics: IngestMetrics;
   logger: Logger;
+  /** Longest an early message of a gateway waits for the one before it (GatewayResequencer); 0 = off. */
+  reorderHoldMs?: number;
   now?: () => number;
 }
 
@@ -42,10 +45,12 @@ export class IngestPipeline {
   readonly #d: IngestPipelineDeps;
   readonly #now: () => number;
   readonly #pending = new PendingCopies();
+  readonly #order: GatewayResequencer;
 
   constructor(deps: IngestPipelineDeps) {
     this.#d = deps;
     this.#now = deps.now ?? Date.now;
+    this.#order = new GatewayResequencer({ holdMs: deps.reorderHoldMs ?? 0 });
   }
 
   async ingest(
@@ -66,6 +71,8 @@ export class IngestPipeline {
         { ...ids, seq: outcome.seq?.toString() },
         signal,
       );
+      if (outcome.gatewayId !== undefined && outcome.seq !== undefined)
+        this.#order.release(`${ctx.enterpriseId}\0${outcome.gatewayId}`, outcome.seq);
       metrics.messages.inc({ source: ctx.source, outcome: 'rejected' });
       return { status: 'rejected', rejection: outcome.rejection };
     }
@@ -84,6 +91,11 @@ export class IngestPipeline {
       metrics.messages.inc({ source: ctx.source, outcome: 'duplicate' });
       return { status: 'duplicate' };
     }
+    // A gateway's messages reach Kafka in seq order, so a reading is not overtaken by a later one
+    // of its point and skipped as late by the rules-worker (GatewayResequencer).
+    const gatewayKey = `${ctx.enterpriseId}\0${gatewayId}`;
+    const turn = await this.#order.turn(gatewayKey, seq);
+    if (turn !== 'now') metrics.resequenced.inc({ source: ctx.source, outcome: turn });
     // encoded once, here: a retry re-sends the same bytes (and JSON.stringify was ~14 % of the CPU)
     const batchValue = batch ? encodeReadingBatch(batch) : undefined;
     const timer = metrics.produceSeconds.startTimer({ source: ctx.source });
@@ -91,7 +103,7 @@ export class IngestPipeline {
     const settle = this.#pending.begin(key);
     let delivered = false;
     try {
-      await deliverUntilAcked(
+      const sent = deliverUntilAcked(
         () =>
           Promise.all([
             batchValue
@@ -106,6 +118,10 @@ export class IngestPipeline {
           ]),
         { signal, logger: this.#d.logger, onRetry: () => metrics.produceRetries.inc(), what: 'readings' },
       );
+      // The records are queued in the producer (call order is produce order per key): the
+      // gateway's next message may follow now.
+      this.#order.release(gatewayKey, seq);
+      await sent;
       delivered = true;
     } catch (err) {
       this.#d.tracker.release(ctx.enterpriseId, gatewayId, seq, sentAt);
