@@ -9,6 +9,7 @@ import {
   MissingVariableError,
   parseEnvFile,
 } from './support/compose-interpolation';
+import { mosquittoListeners } from './support/mosquitto-listeners';
 import { effectiveConfig, LOOPBACK, SERVICE_CONFIGS } from './support/service-configs';
 
 /**
@@ -168,7 +169,19 @@ describe('docker-compose.yml (static: no Docker on this machine)', () => {
     }
     // The broker's config and its auth files' locations agree.
     const conf = readFileSync(join(ROOT, 'deploy/compose/mosquitto/mosquitto.conf'), 'utf8');
-    expect(conf).toMatch(/^allow_anonymous false$/m);
+    expect(conf).toMatch(/^per_listener_settings true$/m);
+    const listeners = mosquittoListeners(conf);
+    for (const l of listeners) expect(l.settings.allow_anonymous, `listener ${l.port}`).toBe('false');
+    // Gateways reach only the published listener, whose client ids are their usernames; the ingest
+    // service signs in on the other one, which holds service accounts alone and is not published.
+    const published = (services.mosquitto!.ports ?? []).map((m) => Number(m.split(':')[2]));
+    const ingestPort = Number(new URL(envOf(services['gateway-ingest']!).MQTT_URL!).port);
+    expect(published).not.toContain(ingestPort);
+    for (const l of listeners) {
+      if (published.includes(l.port))
+        expect(l.settings.use_username_as_clientid, `listener ${l.port}`).toBe('true');
+    }
+    expect(listeners.find((l) => l.port === ingestPort)?.settings.password_file).toMatch(/passwd-services$/);
     const authDir = services.mosquitto!.volumes!.find((v) => v.startsWith('mosquitto-auth:'))!.split(':')[1];
     expect(conf).toContain(`password_file ${authDir}/passwd`);
     expect(conf).toContain(`acl_file ${authDir}/acl`);

@@ -10,6 +10,7 @@ import { ConfigMap, Namespace, Secret, Service } from 'kubernetes-models/v1';
 import { describe, expect, it } from 'vitest';
 import { parseAllDocuments } from 'yaml';
 import { TOPICS } from '../../packages/kafka/src/topic-catalogue';
+import { mosquittoListeners } from './support/mosquitto-listeners';
 import { effectiveConfig, LOOPBACK, SERVICE_CONFIGS } from './support/service-configs';
 
 /**
@@ -253,8 +254,23 @@ describe('deploy/k8s manifests (validated without a cluster)', () => {
     const conf = ofKind('ConfigMap').find((c) => c.metadata.name === 'mosquitto-config')!.data[
       'mosquitto.conf'
     ];
-    expect(conf).toMatch(/^allow_anonymous false$/m);
-    expect(conf).toMatch(/^listener 1883 0\.0\.0\.0$/m);
+    const listeners = mosquittoListeners(conf);
+    for (const l of listeners) expect(l.settings.allow_anonymous, `listener ${l.port}`).toBe('false');
+    // The public Service reaches only listeners whose client ids are the gateways' usernames.
+    const mosquittoPorts = podSpec(serviceWorkload('mosquitto')!).containers[0].ports as Doc[];
+    const portOf = (name: string) => mosquittoPorts.find((p) => p.name === name)?.containerPort;
+    for (const p of publicMqtt!.spec.ports) {
+      const listener = listeners.find((l) => l.port === portOf(p.targetPort));
+      expect(listener?.settings.use_username_as_clientid, `public port ${p.port}`).toBe('true');
+    }
+    // gateway-ingest signs in on the service accounts' listener, through the cluster-only Service.
+    const ingest = podSpec(serviceWorkload('gateway-ingest')!).containers[0];
+    const mqttUrl = new URL(ingest.env.find((e: Doc) => e.name === 'MQTT_URL').value);
+    const internal = ofKind('Service').find((s) => s.metadata.name === mqttUrl.hostname)!;
+    expect(internal.spec.type ?? 'ClusterIP').toBe('ClusterIP');
+    const target = internal.spec.ports.find((p: Doc) => p.port === Number(mqttUrl.port));
+    const serviceListener = listeners.find((l) => l.port === portOf(target.targetPort));
+    expect(serviceListener?.settings.password_file).toMatch(/passwd-services$/);
     const pidFile = /^pid_file (\S+)$/m.exec(conf)![1];
     const sidecar = podSpec(serviceWorkload('mosquitto')!).containers.find(
       (c: Doc) => c.name === 'broker-auth',
