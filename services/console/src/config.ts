@@ -21,12 +21,12 @@ export const ConsoleConfig = z
       .optional()
       .describe('directory of the built web app (default: services/console/dist)'),
     /**
-     * Demo-only sign-in that mints tokens for the fixture personas. Off unless set; refused when
-     * NODE_ENV=production. deploy/local/services-env.sh turns it on for `make up` / `make demo`.
+     * Demo-only sign-in that mints tokens for the fixture personas. Off unless set, and refused unless
+     * NODE_ENV=development (deploy/local/services-env.sh sets both for `make up` / `make demo`).
      */
     CONSOLE_DEV_SIGN_IN: boolVar()
       .default(false)
-      .describe('offer the demo personas sign-in (development only)'),
+      .describe('offer the demo personas sign-in (needs NODE_ENV=development)'),
     /** Signing key of the dev sign-in: the operator-api JWT_SECRET. Needed only with CONSOLE_DEV_SIGN_IN. */
     JWT_SECRET: secretVar(32)
       .optional()
@@ -45,18 +45,18 @@ export const ConsoleConfig = z
       .regex(/^\d+(m|h)$/)
       .default('12h')
       .describe('lifetime of dev sign-in tokens, e.g. 30m, 12h'),
-    NODE_ENV: z.string().optional().describe('production refuses CONSOLE_DEV_SIGN_IN'),
+    NODE_ENV: z.string().optional().describe('CONSOLE_DEV_SIGN_IN is accepted only with development'),
     /** Hard deadline of graceful shutdown. */
     SHUTDOWN_TIMEOUT_MS: durationMs().default(10_000).describe('graceful shutdown deadline (duration)'),
     LOG_LEVEL: logLevelVar().default('info').describe('log level'),
   })
   .superRefine((c, ctx) => {
     if (!c.CONSOLE_DEV_SIGN_IN) return;
-    if (c.NODE_ENV === 'production')
+    if (c.NODE_ENV !== 'development')
       ctx.addIssue({
         code: 'custom',
         path: ['CONSOLE_DEV_SIGN_IN'],
-        message: 'the dev sign-in mints tokens for anyone; it is refused when NODE_ENV=production',
+        message: `the dev sign-in mints tokens for anyone; it needs NODE_ENV=development (is ${c.NODE_ENV ?? 'unset'})`,
       });
     if (!c.JWT_SECRET)
       ctx.addIssue({

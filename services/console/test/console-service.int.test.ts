@@ -152,11 +152,22 @@ describe('console service', () => {
     ).toBe(404);
   });
 
-  it('refuses the dev sign-in in production and without the signing key', () => {
+  it('refuses the dev sign-in outside NODE_ENV=development and without the signing key', () => {
     expect(() =>
       loadConfig(ConsoleConfig, { CONSOLE_DEV_SIGN_IN: 'true', JWT_SECRET: SECRET, NODE_ENV: 'production' }),
     ).toThrow(/CONSOLE_DEV_SIGN_IN/);
-    expect(() => loadConfig(ConsoleConfig, { CONSOLE_DEV_SIGN_IN: 'true' })).toThrow(/JWT_SECRET/);
+    expect(() => loadConfig(ConsoleConfig, { CONSOLE_DEV_SIGN_IN: 'true', JWT_SECRET: SECRET })).toThrow(
+      /NODE_ENV=development/,
+    );
+    expect(() => loadConfig(ConsoleConfig, { CONSOLE_DEV_SIGN_IN: 'true', NODE_ENV: 'development' })).toThrow(
+      /JWT_SECRET/,
+    );
+    const dev = loadConfig(ConsoleConfig, {
+      CONSOLE_DEV_SIGN_IN: 'true',
+      NODE_ENV: 'development',
+      JWT_SECRET: SECRET,
+    });
+    expect(dev.CONSOLE_DEV_SIGN_IN).toBe(true);
     expect(loadConfig(ConsoleConfig, {}).CONSOLE_DEV_SIGN_IN).toBe(false);
   });
 });

@@ -189,6 +189,7 @@ beforeAll(async () => {
         env: {
           OPERATOR_API_URL: `http://127.0.0.1:${apiPort}`,
           CONSOLE_DEV_SIGN_IN: 'true',
+          NODE_ENV: 'development',
           CONSOLE_DEV_ENTERPRISE_ID: fleet.taiyuan,
         },
       },
