@@ -8,7 +8,7 @@ export JWT_SECRET="${JWT_SECRET:-yujing-local-dev-jwt-secret-NOT-FOR-PRODUCTION}
 # then (it refuses every committed dev secret in production), and webhooks may be plain http.
 export NODE_ENV="${NODE_ENV:-development}"
 # The web console (services/console) forwards /api to operator-api and, on this dev-only stack,
-# offers the demo personas sign-in (refused when NODE_ENV=production; see docs/console.md).
+# offers the demo personas sign-in (accepted only with NODE_ENV=development above; docs/console.md).
 export OPERATOR_API_URL="${OPERATOR_API_URL:-http://127.0.0.1:${YJ_OPERATOR_API_PORT:-8080}}"
 export CONSOLE_DEV_SIGN_IN="${CONSOLE_DEV_SIGN_IN:-true}"
 # The regulator simulator listens on 127.0.0.1: the dispatcher's SSRF guard must allow loopback here.
