@@ -43,6 +43,8 @@ export async function runCli(
   groups: readonly CliCommandGroup[],
   io: CliIo,
 ): Promise<number> {
+  // `yujing help registry publish` = `yujing registry publish --help`.
+  if (argv[0] === 'help' && argv.length > 1) return runCli([...argv.slice(1), '--help'], groups, io);
   const [groupName, commandName, ...args] = argv;
   const usageError = (message: string, help: string[]) => {
     io.err(`yujing: ${message}`);

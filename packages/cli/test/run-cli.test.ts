@@ -108,6 +108,8 @@ describe('command dispatch', () => {
     [['demo', '--help'], /usage: yujing demo <command>/],
     [['demo', 'echo', '--help'], /usage: yujing demo echo <first> \[second\] \[options\]/],
     [['demo', 'echo', 'a', '-h'], /usage: yujing demo echo/],
+    [['help', 'demo'], /usage: yujing demo <command>/],
+    [['help', 'demo', 'echo'], /usage: yujing demo echo/],
   ])('prints help on stdout and exits 0 for %j', async (argv, first) => {
     const { io, out, err } = capture();
     expect(await runCli(argv, [group], io)).toBe(EXIT.ok);
