@@ -64,6 +64,10 @@ export async function buildConsole(deps: ConsoleDeps): Promise<ConsoleService> {
       reply.header('referrer-policy', 'no-referrer');
     }
   });
+  // Links in notifications (alert-dispatcher's NOTIFY_CONSOLE_BASE_URL/alarms/<id>) open the alarm page.
+  app.get<{ Params: { id: string } }>('/alarms/:id', async (req, reply) =>
+    reply.redirect(`/#/alarm/${encodeURIComponent(req.params.id)}`, 302),
+  );
   await app.register(fastifyStatic, { root: deps.distDir, index: 'index.html', wildcard: true });
   return { app };
 }

@@ -82,6 +82,12 @@ describe('console service', () => {
     expect((await fetch(`${base}/metrics`)).status).toBe(200);
   });
 
+  it('sends a notification’s /alarms/<id> link to the alarm page', async () => {
+    const res = await withoutDev.app.inject({ method: 'GET', url: '/alarms/E1%3ACO-1%3Aco-hh%3A1' });
+    expect(res.statusCode).toBe(302);
+    expect(res.headers.location).toBe('/#/alarm/E1%3ACO-1%3Aco-hh%3A1');
+  });
+
   it('forwards /api requests with their method, bearer token and body, and the upstream status', async () => {
     const res = await fetch(`${base}/api/v1/alarms/a1/ack?x=1`, {
       method: 'POST',
