@@ -145,7 +145,7 @@ export function buildDispatcher(deps: DispatcherDeps): Dispatcher {
             metrics,
             logger,
             addressPolicy: createAddressPolicy(config.ALLOW_PRIVATE_WEBHOOK_TARGETS),
-          requireHttps: webhookRequiresHttps(config),
+            requireHttps: webhookRequiresHttps(config),
             timeoutMs: config.WEBHOOK_TIMEOUT_MS,
             now,
           }),

@@ -272,7 +272,9 @@ const ROUTE_CASES: Record<string, RouteCase> = {
   // Revocation names a token id, not a region: any admin may take access away.
   'POST /api/v1/admin/tokens/revoke': {
     action: 'tokens',
-    requests: () => [{ method: 'POST', url: '/api/v1/admin/tokens/revoke', payload: { jti: 'some-token-id' } }],
+    requests: () => [
+      { method: 'POST', url: '/api/v1/admin/tokens/revoke', payload: { jti: 'some-token-id' } },
+    ],
   },
   'POST /api/v1/admin/deliveries/:jobId/replay': {
     action: 'deliveries',

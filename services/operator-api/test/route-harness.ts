@@ -25,8 +25,8 @@ import type {
   RegistryWriter,
 } from '../src/collaborators';
 import { AlarmEventHub } from '../src/feed/alarm-event-hub';
-import type { AckLinkOptions } from '../src/routes/ack-link-routes';
 import type { StreamLimits } from '../src/feed/stream-registry';
+import type { AckLinkOptions } from '../src/routes/ack-link-routes';
 
 /**
  * Plain in-memory versions of the API's own collaborator interfaces, for route tests through

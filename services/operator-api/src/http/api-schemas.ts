@@ -38,7 +38,10 @@ export const TimeParam = z
       return z.NEVER;
     }
     if (ms < 0 || ms > MAX_TIME_MS) {
-      ctx.addIssue({ code: 'custom', message: `expected a time from 1970 to 9999 (epoch ms 0 … ${MAX_TIME_MS})` });
+      ctx.addIssue({
+        code: 'custom',
+        message: `expected a time from 1970 to 9999 (epoch ms 0 … ${MAX_TIME_MS})`,
+      });
       return z.NEVER;
     }
     return ms;

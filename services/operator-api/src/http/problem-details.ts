@@ -58,7 +58,8 @@ export function installProblemHandlers(app: FastifyInstance, log: Logger): void 
       });
     }
     if (isYujingError(err)) {
-      if (err.statusCode >= 500) log.error({ err, code: err.code, url: redactUrl(req.url) }, 'request failed');
+      if (err.statusCode >= 500)
+        log.error({ err, code: err.code, url: redactUrl(req.url) }, 'request failed');
       const issues = (err.context as { issues?: ProblemDetails['issues'] }).issues;
       return sendProblem(reply, {
         status: err.statusCode,

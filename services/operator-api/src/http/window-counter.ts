@@ -20,7 +20,8 @@ export class WindowCounter {
       this.#windows.delete(key);
       w = { start: now, count: 0 };
       this.#windows.set(key, w);
-      if (this.#windows.size > this.maxKeys) this.#windows.delete(this.#windows.keys().next().value as string);
+      if (this.#windows.size > this.maxKeys)
+        this.#windows.delete(this.#windows.keys().next().value as string);
     }
     w.count += 1;
     return { current: w.count, ttl: w.start + this.windowMs - now };

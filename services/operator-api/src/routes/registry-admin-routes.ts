@@ -152,9 +152,8 @@ export const registryAdminRoutes =
         for (const pt of doc.points) mayWrite(ctx, p, 'point', pt.enterpriseId);
         if (doc.templates.length > 0) mayWrite(ctx, p, 'template', undefined);
         if (doc.policies.length > 0) mayWrite(ctx, p, 'policy', undefined);
-        doc.subscriptions.forEach((sub, i) =>
-          mayWriteSubscription(ctx, p, sub.id, sub.scope, sub.url, `body.subscriptions.${i}.url`),
-        );
+        for (const [i, sub] of doc.subscriptions.entries())
+          mayWriteSubscription(ctx, p, sub.id, sub.scope, sub.url, `body.subscriptions.${i}.url`);
         const out = await ctx.registryWriter.publish(doc, `api:${p.id}`);
         ctx.log.info({ actor: p.id, ...out }, 'registry published');
         return out;

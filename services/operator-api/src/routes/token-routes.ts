@@ -18,7 +18,8 @@ export const tokenRoutes =
       {
         schema: {
           tags: ['admin'],
-          summary: 'Revoke a bearer token by its jti: every instance refuses it within JWT_REVOCATION_REFRESH_MS',
+          summary:
+            'Revoke a bearer token by its jti: every instance refuses it within JWT_REVOCATION_REFRESH_MS',
           body: z.object({
             jti: z.string().min(1).max(128),
             until: z
@@ -26,7 +27,9 @@ export const tokenRoutes =
               .int()
               .positive()
               .optional()
-              .describe('epoch seconds, normally the token’s exp (default: now + the maximum token lifetime)'),
+              .describe(
+                'epoch seconds, normally the token’s exp (default: now + the maximum token lifetime)',
+              ),
           }),
           response: {
             200: z.object({ jti: z.string(), revokedUntil: z.number().int() }),
