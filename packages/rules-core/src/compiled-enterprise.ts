@@ -51,6 +51,8 @@ export interface RulesContext {
   points: Map<string, CompiledPoint>;
   groups: Map<string, CompiledGroup>;
   gatewayTimeoutMs: Map<string, number>;
+  /** Shortest no-data delay of each gateway's points: a longer gap in its batches is a gateway outage. */
+  gatewayMinSilenceMs: Map<string, number>;
   /** Closed-loop deadlines by alarm level for this enterprise's classification (none = no deadlines). */
   loopDeadlines: Map<number, LoopDeadlines>;
   /** Maintenance windows (检修) of the enterprise, from the registry. */
@@ -131,6 +133,14 @@ export function compileEnterprise(input: CompileInput): RulesContext {
   }
   const gatewayTimeoutMs = new Map<string, number>();
   for (const g of input.gateways ?? []) gatewayTimeoutMs.set(g.id, g.heartbeatTimeoutMs);
+  const gatewayMinSilenceMs = new Map<string, number>();
+  for (const p of points.values())
+    for (const r of p.rules)
+      if (r.t === RULE.noData)
+        gatewayMinSilenceMs.set(
+          p.gatewayId,
+          Math.min(gatewayMinSilenceMs.get(p.gatewayId) ?? r.afterMs, r.afterMs),
+        );
   return {
     enterpriseId: input.enterpriseId,
     ...(input.enterprise
@@ -140,6 +150,7 @@ export function compileEnterprise(input: CompileInput): RulesContext {
     points,
     groups,
     gatewayTimeoutMs,
+    gatewayMinSilenceMs,
     loopDeadlines: compileLoopDeadlines(input.policies ?? [], classification?.code),
     holds: compileHolds(input.enterprise?.maintenanceWindows),
     options,

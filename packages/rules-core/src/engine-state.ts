@@ -107,6 +107,12 @@ export class PointState {
 
 export interface GatewayState {
   lastReceivedAt: number;
+  /**
+   * Receipt time of the first batch after a silence longer than the shortest no-data delay of the
+   * gateway's points (NO_TIME when none yet): a point's own silence is counted from here, so a
+   * gateway coming back does not make every point that has not reported yet look silent.
+   */
+  resumedAt: number;
   slot: SlotState;
 }
 

@@ -90,9 +90,16 @@ export function evaluateBatch(
 function touchGateway(state: EnterpriseState, batch: BatchInput, em: TransitionEmitter): void {
   let gs = state.gateways.get(batch.gatewayId);
   if (gs === undefined) {
-    gs = { lastReceivedAt: NO_TIME, slot: new SlotState() };
+    gs = { lastReceivedAt: NO_TIME, resumedAt: NO_TIME, slot: new SlotState() };
     state.gateways.set(batch.gatewayId, gs);
   }
+  const silence = em.ctx.gatewayMinSilenceMs.get(batch.gatewayId);
+  if (
+    gs.lastReceivedAt !== NO_TIME &&
+    silence !== undefined &&
+    batch.receivedAt - gs.lastReceivedAt > silence
+  )
+    gs.resumedAt = batch.receivedAt;
   if (batch.receivedAt > gs.lastReceivedAt) gs.lastReceivedAt = batch.receivedAt;
   if (gs.slot.alarm?.active) {
     advanceSlot(

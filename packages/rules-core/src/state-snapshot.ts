@@ -17,7 +17,8 @@ export interface StateSnapshot {
   enterpriseId: string;
   points: SnapshotPoint[];
   groups: Array<[string, number, SnapshotSlot]>;
-  gateways: Array<[string, number, SnapshotSlot]>;
+  /** [id, lastReceivedAt, slot, resumedAt?] (resumedAt came with issue 15; absent = none). */
+  gateways: Array<[string, number, SnapshotSlot] | [string, number, SnapshotSlot, number]>;
   alarms: AlarmRecord[];
   commands: Array<[string, boolean, string | null]>;
   counters: [number, number, number];
@@ -108,7 +109,7 @@ export function snapshotState(state: EnterpriseState): StateSnapshot {
     enterpriseId: state.enterpriseId,
     points,
     groups: [...state.groups].map(([id, g]) => [id, g.votes, slotOut(g.slot)]),
-    gateways: [...state.gateways].map(([id, g]) => [id, g.lastReceivedAt, slotOut(g.slot)]),
+    gateways: [...state.gateways].map(([id, g]) => [id, g.lastReceivedAt, slotOut(g.slot), g.resumedAt]),
     alarms,
     commands: [...state.recentCommands].map(([id, c]) => [id, c.ok, c.code ?? null]),
     counters: [state.outOfOrder, state.unknownPoints, state.invalid],
@@ -137,8 +138,12 @@ export function restoreState(snap: StateSnapshot): EnterpriseState {
   }
   for (const [id, votes, slot] of snap.groups)
     state.groups.set(id, { votes, slot: slotIn(slot, state.alarms) } satisfies GroupState);
-  for (const [id, last, slot] of snap.gateways) {
-    state.gateways.set(id, { lastReceivedAt: last, slot: slotIn(slot, state.alarms) } satisfies GatewayState);
+  for (const [id, last, slot, resumedAt] of snap.gateways) {
+    state.gateways.set(id, {
+      lastReceivedAt: last,
+      resumedAt: resumedAt ?? -1,
+      slot: slotIn(slot, state.alarms),
+    } satisfies GatewayState);
   }
   for (const [id, ok, code] of snap.commands)
     state.recentCommands.set(id, code === null ? { ok } : { ok, code });

@@ -26,7 +26,8 @@ export interface TickResult {
  *
  * A point whose gateway has sent nothing since the point's own last reading is silent because of
  * the gateway: its no-data rule waits, so a dead gateway gives one gateway-offline alarm, not one
- * no-data alarm per point. Once the gateway sends again, a point still silent raises as before.
+ * no-data alarm per point. After the gateway's return (`resumedAt`), a point's silence counts from
+ * then: a point still silent `afterMs` later raises its own no-data alarm.
  */
 export function tick(state: EnterpriseState, ctx: RulesContext, now: number): TickResult {
   const em = new TransitionEmitter(ctx, state, now);
@@ -61,17 +62,20 @@ export function tick(state: EnterpriseState, ctx: RulesContext, now: number): Ti
     const quiet = now - ps.lastReceivedAt;
     const gw = state.gateways.get(cp.gatewayId);
     const gatewaySilent = gw !== undefined && gw.lastReceivedAt <= ps.lastReceivedAt;
+    // After a gateway outage the point's silence counts from the gateway's return.
+    const silentSince =
+      gw !== undefined && gw.resumedAt > ps.lastReceivedAt ? gw.resumedAt : ps.lastReceivedAt;
     const offline = quiet > cp.offlineAfterMs;
     for (let i = 0; i < cp.rules.length; i++) {
       const rule = cp.rules[i]!;
       const slot = ps.slots[i]!;
       if (rule.t === RULE.noData) {
-        if (quiet > rule.afterMs && !gatewaySilent && !(slot.alarm?.active ?? false)) {
+        if (now - silentSince > rule.afterMs && !gatewaySilent && !(slot.alarm?.active ?? false)) {
           advanceSlot(
             slot,
             1,
             rule.level,
-            ps.lastReceivedAt + rule.afterMs,
+            silentSince + rule.afterMs,
             Number.NaN,
             rule.afterMs,
             code,

@@ -196,6 +196,30 @@ describe('gateway offline inhibits its points no-data alarms', () => {
     expect(out.map((t) => `${t.kind}:${t.transition}`)).toEqual(['gateway-offline:raise']);
   });
 
+  it('a gateway back from an outage does not make its points that have not reported yet look silent', () => {
+    const ctx = context([], points);
+    const state = createEnterpriseState(EID);
+    feed(
+      state,
+      ctx,
+      points.map((p) => reading(p.code, T0, 5)),
+    );
+    expect(tick(state, ctx, T0 + 100_000).transitions.map((t) => t.kind)).toEqual(['gateway-offline']);
+    // Back after 100 s: the first batch carries only P-1 (points report on their own phase).
+    const back = feed(state, ctx, [reading('P-1', T0 + 100_000, 5)]);
+    expect(back.map((t) => `${t.kind}:${t.transition}`)).toEqual(['gateway-offline:rtn']);
+    expect(tick(state, ctx, T0 + 101_000).transitions).toEqual([]);
+    // P-0 stays silent for the no-data delay after the gateway's return: now it is its own silence.
+    feed(
+      state,
+      ctx,
+      points.slice(1).map((p) => reading(p.code, T0 + 120_000, 5)),
+    );
+    const out = tick(state, ctx, T0 + 130_001).transitions;
+    expect(out.map((t) => `${t.point}:${t.transition}`)).toEqual(['P-0:raise']);
+    expect(out[0]!.alarmId).toBe(`${EID}:P-0:nodata:${T0 + 130_000}`);
+  });
+
   it('a point silent while its gateway sends other points raises its own no-data alarm', () => {
     const ctx = context([], points);
     const state = createEnterpriseState(EID);

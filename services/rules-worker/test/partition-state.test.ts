@@ -54,7 +54,7 @@ describe('PartitionState.gatewayCounts', () => {
     const gateway = (enterpriseId: string, id: string, alarmActive: boolean | undefined) => {
       const slot = new SlotState();
       if (alarmActive !== undefined) slot.alarm = { active: alarmActive } as NonNullable<SlotState['alarm']>;
-      part.entry(enterpriseId).state.gateways.set(id, { lastReceivedAt: 1, slot });
+      part.entry(enterpriseId).state.gateways.set(id, { lastReceivedAt: 1, resumedAt: -1, slot });
     };
     expect(part.gatewayCounts()).toEqual({ online: 0, offline: 0 });
     gateway('E1', 'gw-1', undefined);
