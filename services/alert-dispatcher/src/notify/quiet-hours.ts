@@ -3,8 +3,8 @@ import { clockMinutes, shanghaiTime } from './shanghai-clock';
 
 /**
  * Quiet hours of a person (免打扰): notices of alarms of the listed levels are not sent to them
- * while the quiet hours last (the step pages the others on duty; later notices reach them again
- * once the hours are over). Level 1 is always delivered — the schema refuses quiet hours listing
+ * while the quiet hours last (the step pages the others on duty; a later step paging their role
+ * reaches them once the hours are over). Level 1 is always delivered — the schema refuses quiet hours listing
  * it, and this check never holds it back either.
  */
 export function inQuietHours(quiet: readonly QuietHours[], level: AlarmLevel, epochMs: number): boolean {
