@@ -31,7 +31,7 @@ async function loadOrReport(dir: string, io: CliIo) {
 }
 
 const summary = (d: Awaited<ReturnType<typeof loadRegistryDir>>['document']) =>
-  `${d.enterprises.length} enterprises, ${d.gateways.length} gateways, ${d.points.length} points, ${d.templates.length} templates, ${d.policies.length} policies, ${d.subscriptions.length} subscriptions`;
+  `${d.enterprises.length} enterprises, ${d.gateways.length} gateways, ${d.points.length} points, ${d.templates.length} templates, ${d.policies.length} policies, ${d.subscriptions.length} subscriptions, ${d.people.length} people, ${d.rosters.length} rosters`;
 
 const DIR = {
   name: 'dir',
