@@ -1,5 +1,4 @@
 import { createHmac } from 'node:crypto';
-import { signAckLink, verifyAckLink } from '@yujing/webhook-signature';
 import { describe, expect, it } from 'vitest';
 import { ALIYUN_CODES } from '../src/notify/channels/aliyun-gateway';
 import { aliyunSignature, percentEncode } from '../src/notify/channels/aliyun-rpc-signature';
@@ -9,7 +8,7 @@ import { clipUtf8, WECOM_CODES, weComAdapter } from '../src/notify/channels/weco
 import { PARAM_MAX, renderNotice } from '../src/notify/notice-templates';
 import { createAddressPolicy } from '../src/ssrf-guard';
 
-/** Request signing of the providers, provider error codes, zh-CN texts and acknowledge links: pure. */
+/** Request signing of the providers, provider error codes and zh-CN texts: pure. */
 
 describe('DingTalk robot signing', () => {
   it('sign = urlencode(base64(HmacSHA256(secret, timestamp + "\\n" + secret)))', () => {
@@ -118,29 +117,6 @@ describe('zh-CN notice templates', () => {
     const n = renderNotice({ ...facts, event: 'alarm.raised', enterpriseName: '很'.repeat(50) });
     expect(n.params.enterprise).toHaveLength(PARAM_MAX);
     expect(Buffer.byteLength(clipUtf8('报'.repeat(3000), 4096))).toBeLessThanOrEqual(4096);
-  });
-});
-
-describe('acknowledge link tokens', () => {
-  const key = 'k'.repeat(32);
-  const claims = {
-    alarmId: 'a:b:c:1',
-    enterpriseId: '140105MD01',
-    personId: 'wang',
-    personName: '王',
-    role: 'enterprise' as const,
-    nonce: 'dlv-1',
-    exp: 2_000,
-  };
-  it('verifies its own tokens and refuses forged, altered, expired or malformed ones', () => {
-    const token = signAckLink(key, claims);
-    expect(verifyAckLink(key, token, 1_000)).toEqual({ ok: true, claims });
-    expect(verifyAckLink('x'.repeat(32), token, 1_000)).toEqual({ ok: false, reason: 'bad-signature' });
-    const [part = '', mac = ''] = token.split('.');
-    const altered = Buffer.from(JSON.stringify({ ...claims, alarmId: 'other' })).toString('base64url');
-    expect(verifyAckLink(key, `${altered}.${mac}`, 1_000)).toEqual({ ok: false, reason: 'bad-signature' });
-    expect(verifyAckLink(key, token, 2_000)).toEqual({ ok: false, reason: 'expired' });
-    expect(verifyAckLink(key, part, 1_000)).toEqual({ ok: false, reason: 'malformed' });
   });
 });
 
