@@ -27,6 +27,26 @@ const REGIONS: Record<string, { province: string; city: string; county: string }
   [E_DT]: { province: '140000', city: '140200', county: '140213' },
   [E_HB]: { province: '130000', city: '130100', county: '130102' },
 };
+/** The county duty officer and roster of each enterprise's county (people carry phone numbers). */
+const COUNTY_PERSON: Record<string, string> = {
+  [E_TY]: 'p-ty-county',
+  [E_TY2]: 'p-ty2-county',
+  [E_DT]: 'p-dt-county',
+  [E_HB]: 'p-hb-county',
+};
+const personOf = (id: string, code: string) => ({
+  id,
+  name: `值班员${id}`,
+  scope: { level: 'county', code },
+  roles: ['county-duty-officer'],
+  channels: [{ id: 'sms', kind: 'sms', phone: '13800000000' }],
+});
+const rosterOf = (id: string, code: string) => ({
+  id: `r-${id}`,
+  scope: { level: 'county', code },
+  role: 'county-duty-officer',
+  shifts: [{ personId: id, start: '08:00', end: '20:00' }],
+});
 /** The county subscription of each enterprise's county: the subscription target of write routes. */
 const COUNTY_SUB: Record<string, string> = {
   [E_TY]: 'ty-county',
@@ -53,6 +73,9 @@ interface PrincipalCase {
   /** Subscriptions whose scope is not inside the principal's scope. */
   foreignSubscriptions: string[];
 }
+/** People and rosters of a county are foreign exactly when that county's enterprise is. */
+const foreignPeople = (p: PrincipalCase) =>
+  p.foreignEnterprises.flatMap((e) => [COUNTY_PERSON[e] ?? '', `r-${COUNTY_PERSON[e]}`]);
 const PRINCIPALS: PrincipalCase[] = [
   {
     label: 'operator province 140000',
@@ -112,6 +135,7 @@ interface Target {
   alarmId: string;
   jobId: string;
   subscription: string;
+  person: string;
 }
 type Transport = 'http' | 'sse' | 'ws';
 interface RouteCase {
@@ -220,10 +244,12 @@ const ROUTE_CASES: Record<string, RouteCase> = {
   'GET /api/v1/admin/registry/:kind': {
     action: 'registry-read',
     requests: () =>
-      ['enterprise', 'gateway', 'point', 'policy', 'subscription', 'template'].map((kind) => ({
-        method: 'GET' as const,
-        url: `/api/v1/admin/registry/${kind}`,
-      })),
+      ['enterprise', 'gateway', 'point', 'policy', 'subscription', 'template', 'person', 'roster'].map(
+        (kind) => ({
+          method: 'GET' as const,
+          url: `/api/v1/admin/registry/${kind}`,
+        }),
+      ),
   },
   'PUT /api/v1/admin/registry': {
     action: 'registry-write',
@@ -233,12 +259,20 @@ const ROUTE_CASES: Record<string, RouteCase> = {
         url: '/api/v1/admin/registry',
         payload: { points: [{ ...point(t.enterprise), name: '改名' }] },
       },
+      { method: 'PUT', url: '/api/v1/admin/registry', payload: { people: [personOf(t.person, t.county)] } },
+      {
+        method: 'PUT',
+        url: '/api/v1/admin/registry',
+        payload: { rosters: [rosterOf(t.person, t.county)] },
+      },
     ],
   },
   'DELETE /api/v1/admin/registry/:kind/:id': {
     action: 'registry-write',
     requests: (t) => [
       { method: 'DELETE', url: `/api/v1/admin/registry/gateway/${enc(`${t.enterprise}:gw-01`)}` },
+      { method: 'DELETE', url: `/api/v1/admin/registry/person/${t.person}` },
+      { method: 'DELETE', url: `/api/v1/admin/registry/roster/r-${t.person}` },
     ],
   },
   'GET /api/v1/admin/subscriptions': {
@@ -323,6 +357,8 @@ function fleet(): RegistryDocument {
       credentials: { mqttPasswordHash: GW_HASH, httpTokenSha256: sha256Hex('tok') },
     })),
     points: ids.map(point),
+    people: ids.map((e) => personOf(COUNTY_PERSON[e] ?? '', REGIONS[e]?.county ?? '')),
+    rosters: ids.map((e) => rosterOf(COUNTY_PERSON[e] ?? '', REGIONS[e]?.county ?? '')),
     subscriptions: Object.entries(SUBSCRIPTIONS).map(([id, scope]) => ({
       id,
       name: `订阅${id}`,
@@ -339,6 +375,7 @@ const target = (enterprise: string): Target => ({
   alarmId: alarmIdOf(enterprise),
   jobId: `job-${enterprise}`,
   subscription: COUNTY_SUB[enterprise] ?? '',
+  person: COUNTY_PERSON[enterprise] ?? '',
 });
 
 type Harness = Awaited<ReturnType<typeof harness>>;
@@ -480,7 +517,11 @@ describe('route × role × scope access', () => {
       deleted: h.writer.deleted.length,
       replayed: h.deliveries.replayed.length,
     });
-    const foreignMarkers = [...p.foreignEnterprises, ...p.foreignSubscriptions.map((s) => `"${s}"`)];
+    const foreignMarkers = [
+      ...p.foreignEnterprises,
+      ...p.foreignSubscriptions.map((s) => `"${s}"`),
+      ...foreignPeople(p).map((id) => `"${id}"`),
+    ];
 
     const cases = Object.entries(ROUTE_CASES).flatMap(([route, rc]) => [
       { route, rc, enterprise: E_TY, own: true },

@@ -63,6 +63,27 @@ function mayWriteSubscription(
       );
 }
 
+/**
+ * People and duty rosters (phone numbers, robot URLs) are written by an admin whose scope contains
+ * theirs, and for a replacement or delete the stored one's scope too.
+ */
+function mayWriteDuty(
+  ctx: RouteContext,
+  p: Principal,
+  kind: 'person' | 'roster',
+  id: string,
+  scope?: RegionScope,
+) {
+  const stored = (kind === 'person' ? ctx.registry.people() : ctx.registry.rosters()).find(
+    (x) => x.id === id,
+  );
+  for (const s of [scope, stored?.scope])
+    if (s !== undefined && !scopeContains(ctx.registry, p.scope, s))
+      throw apiErrors.YJ_ERR_AUTH_FORBIDDEN(
+        `${kind} ${id} (${s.level}:${s.code}) is outside the scope ${p.scope.level}:${p.scope.code}`,
+      );
+}
+
 /** Subscriptions whose scope lies inside the caller's: a regulator sees no other region's webhooks. */
 function subscriptionsInScope(ctx: RouteContext, p: Principal) {
   return ctx.registry.subscriptions().filter((s) => scopeContains(ctx.registry, p.scope, s.scope));
@@ -92,10 +113,10 @@ function listKind(
     case 'person':
       return ctx.registry
         .people()
-        .filter((x) => x.scope.level !== 'enterprise' || inScope(x.scope.code))
+        .filter((x) => scopeContains(ctx.registry, p.scope, x.scope))
         .map(maskPerson);
     case 'roster':
-      return ctx.registry.rosters().filter((x) => x.scope.level !== 'enterprise' || inScope(x.scope.code));
+      return ctx.registry.rosters().filter((x) => scopeContains(ctx.registry, p.scope, x.scope));
     case 'template':
       // Registry templates only: the built-in catalogue ships with the code and cannot be edited here.
       return ctx.registry.templates();
@@ -150,6 +171,8 @@ export const registryAdminRoutes =
         for (const e of doc.enterprises) mayWrite(ctx, p, 'enterprise', e.id);
         for (const g of doc.gateways) mayWrite(ctx, p, 'gateway', g.enterpriseId);
         for (const pt of doc.points) mayWrite(ctx, p, 'point', pt.enterpriseId);
+        for (const person of doc.people) mayWriteDuty(ctx, p, 'person', person.id, person.scope);
+        for (const roster of doc.rosters) mayWriteDuty(ctx, p, 'roster', roster.id, roster.scope);
         if (doc.templates.length > 0) mayWrite(ctx, p, 'template', undefined);
         if (doc.policies.length > 0) mayWrite(ctx, p, 'policy', undefined);
         for (const [i, sub] of doc.subscriptions.entries())
@@ -175,6 +198,7 @@ export const registryAdminRoutes =
         const { kind, id } = req.params;
         const enterpriseId = ['enterprise', 'gateway', 'point'].includes(kind) ? id.split(':')[0] : undefined;
         if (kind === 'subscription') mayWriteSubscription(ctx, p, id);
+        else if (kind === 'person' || kind === 'roster') mayWriteDuty(ctx, p, kind, id);
         else mayWrite(ctx, p, kind, enterpriseId);
         if (!exists(ctx, kind, id)) throw apiErrors.YJ_ERR_API_NOT_FOUND(`${kind} ${id} not found`);
         await ctx.registryWriter.delete(kind, id);
