@@ -99,7 +99,9 @@ export const Enterprise = z
       .array(MaintenanceWindow)
       .max(100)
       .default([])
-      .describe('scheduled and ad-hoc maintenance windows (检修): suppression / out-of-service of its alarms'),
+      .describe(
+        'scheduled and ad-hoc maintenance windows (检修): suppression / out-of-service of its alarms',
+      ),
   })
   // Runs even when other fields are invalid, so a file shows this mistake together with the rest.
   .superRefine(
