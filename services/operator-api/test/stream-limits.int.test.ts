@@ -2,6 +2,7 @@ import http from 'node:http';
 import { connect, type Socket } from 'node:net';
 import { waitFor } from '@yujing/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { alarmEvent, bearer, E_TY, harness, TAIYUAN, token } from './route-harness';
 
 /**
@@ -91,5 +92,32 @@ describe('stream slots and slow readers on a real socket', () => {
     expect(fastBytes).toBeGreaterThan(n * 2000);
     fast.req.destroy();
     slow.destroy();
+  });
+
+  it('drops a WebSocket client that stops reading', async () => {
+    const t = await regulator('tok-ws-slow');
+    const client = new WebSocket(`ws://${base.host}:${base.port}/api/v1/ws/alarms`, { headers: bearer(t) });
+    await new Promise<void>((resolve, reject) => {
+      client.once('open', () => resolve());
+      client.once('error', reject);
+    });
+    let closed = false;
+    client.on('close', () => {
+      closed = true;
+    });
+    client.on('error', () => {});
+    // Stop reading at the TCP level: the server's sends pile up in its socket buffer.
+    (client as unknown as { _socket: Socket })._socket.pause();
+    await waitFor(() => h.streams.size === 1, { message: 'WebSocket stream registered' });
+    const padding = 'x'.repeat(2000);
+    let n = 0;
+    while (h.streams.size === 1 && n < 100_000) {
+      for (let i = 0; i < 20; i++, n++)
+        h.hub.publish({ ...alarmEvent(E_TY, { alarmId: `${E_TY}:ws-bulk:${n}` }), note: padding } as never);
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(h.streams.size, `slow WebSocket reader still connected after ${n} events`).toBe(0);
+    (client as unknown as { _socket: Socket })._socket.resume();
+    await waitFor(() => closed, { message: 'client sees the connection end' });
   });
 });
