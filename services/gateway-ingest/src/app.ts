@@ -72,6 +72,7 @@ export async function buildGatewayIngest(deps: GatewayIngestDeps): Promise<Gatew
     password: config.MQTT_PASSWORD.reveal(),
     clientIdPrefix: config.MQTT_CLIENT_ID,
     shareGroup: config.MQTT_SHARE_GROUP,
+    ...(config.MQTT_ENTERPRISES ? { enterprises: config.MQTT_ENTERPRISES } : {}),
     connections: config.MQTT_CONNECTIONS,
     receiveMaximum: config.MQTT_RECEIVE_MAXIMUM,
     sessionExpiryMs: config.MQTT_SESSION_EXPIRY,

@@ -31,6 +31,14 @@ export const GatewayIngestConfig = z.object({
     .min(1)
     .default('yujing-gateway-ingest-0')
     .describe('client id prefix, stable per instance (…-0, …-1 per connection)'),
+  /**
+   * Unset: every enterprise's topics (yj/v1/+/+/…). Set: only these enterprises' (a deployment
+   * split by enterprise, or a test on a shared broker that must not take other tests' messages).
+   */
+  MQTT_ENTERPRISES: listVar()
+    .refine((ids) => ids.every((id) => /^[^/+#\s]+$/.test(id)), 'enterprise ids cannot hold / + # or spaces')
+    .optional()
+    .describe('comma separated enterprise ids to subscribe to (default: all)'),
   /** Shared-subscription group: every instance in the group splits the gateways' messages. */
   MQTT_SHARE_GROUP: z
     .string()

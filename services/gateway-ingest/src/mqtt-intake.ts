@@ -19,6 +19,8 @@ export interface MqttIntakeOptions {
   /** Stable per instance; connection i uses `${clientIdPrefix}-${secret suffix}-${i}` (see mqttClientId). */
   clientIdPrefix: string;
   shareGroup: string;
+  /** Subscribe to these enterprises' topics only; all enterprises when absent. */
+  enterprises?: readonly string[];
   connections: number;
   receiveMaximum: number;
   sessionExpiryMs: number;
@@ -72,7 +74,10 @@ export class MqttIntake {
 
   /** Connects and subscribes every connection; rejects if one cannot within `timeoutMs`. */
   async start(timeoutMs = 30_000): Promise<void> {
-    const filters = ['telemetry', 'status'].map((ch) => `$share/${this.#o.shareGroup}/yj/v1/+/+/${ch}`);
+    const roots = this.#o.enterprises?.length ? this.#o.enterprises : ['+'];
+    const filters = roots.flatMap((e) =>
+      ['telemetry', 'status'].map((ch) => `$share/${this.#o.shareGroup}/yj/v1/${e}/+/${ch}`),
+    );
     await Promise.all(
       Array.from({ length: this.#o.connections }, async (_, i) => {
         const client = this.#connect(mqttClientId(this.#o.clientIdPrefix, this.#o.password, i));

@@ -36,6 +36,7 @@ beforeAll(async () => {
     MQTT_CLIENT_ID: uniqueId('gwp'),
     MQTT_SHARE_GROUP: uniqueId('gwp-group'),
     MQTT_CONNECTIONS: '1',
+    MQTT_ENTERPRISES: E,
     MQTT_SESSION_EXPIRY: '30s',
     HTTP_PRODUCE_TIMEOUT: '2m',
   });

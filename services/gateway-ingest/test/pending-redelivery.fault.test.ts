@@ -83,6 +83,8 @@ async function startIngest(label: string): Promise<{ child: ChildProcess; port: 
       MQTT_CLIENT_ID: RUN,
       MQTT_SHARE_GROUP: RUN,
       MQTT_CONNECTIONS: '1',
+      // only this test's gateway: what else the broker carries must not hold the one connection
+      MQTT_ENTERPRISES: E,
       MQTT_SESSION_EXPIRY: '5m',
       MQTT_KEEPALIVE: KEEPALIVE,
       SHUTDOWN_TIMEOUT: '20s',
