@@ -93,6 +93,8 @@ interface LatencyPhase {
   account: AlarmAccount;
   hops: HopBuckets;
   skipped: number;
+  /** Per service: cores used during the phase, event-loop lag p99 and max (ms) since the phase began. */
+  load: { name: string; cores: number; lagP99Ms: number; lagMaxMs: number }[];
 }
 /** A counter's value summed over its label sets (0 when the service does not answer). */
 async function scrapeCounter(url: string, name: string): Promise<number> {
@@ -246,6 +248,10 @@ try {
   const phases: LatencyPhase[] = [];
   for (const [label, rate] of latencyRates(best)) {
     const hops0 = await scrapeHops(metricsUrls);
+    const phaseStarted = Date.now();
+    const cpu0 = await Promise.all(
+      metricsUrls.map((u) => scrapeCounter(u, 'yujing_process_cpu_seconds_total')),
+    );
     const skipped0 = await scrapeCounter(rulesMetricsUrl, 'yujing_rules_readings_skipped_total');
     const first = injections.length;
     const until = Date.now() + LATENCY_S * 1000;
@@ -279,7 +285,18 @@ try {
     }
     const hops = hopDelta(hops0, await scrapeHops(metricsUrls));
     const skipped = (await scrapeCounter(rulesMetricsUrl, 'yujing_rules_readings_skipped_total')) - skipped0;
-    phases.push({ label, rate, account, hops, skipped });
+    const seconds = (Date.now() - phaseStarted) / 1000;
+    const serviceLoad = await Promise.all(
+      services.map(async (svc, i) => ({
+        name: svc.name,
+        cores:
+          ((await scrapeCounter(metricsUrls[i]!, 'yujing_process_cpu_seconds_total')) - cpu0[i]!) / seconds,
+        // prom-client resets the event-loop delay monitor at each scrape: this is the phase's
+        lagP99Ms: (await scrapeCounter(metricsUrls[i]!, 'yujing_nodejs_eventloop_lag_p99_seconds')) * 1000,
+        lagMaxMs: (await scrapeCounter(metricsUrls[i]!, 'yujing_nodejs_eventloop_lag_max_seconds')) * 1000,
+      })),
+    );
+    phases.push({ label, rate, account, hops, skipped, load: serviceLoad });
     const missing = describeMissing(account);
     console.log(
       `latency phase at ${fmt(rate)} readings/s (${label}): ${mine.length} injections, ${mine.length - account.notRaised.length} raised, ${account.latenciesMs.length} of ${account.mustDeliver} deliveries, ${missing.length} missing; readings skipped by the rules-worker: ${skipped}`,
@@ -365,6 +382,7 @@ try {
         } |`,
         `| alarm latency sensor ts → webhook, p50 / p95 / p99 / max (ms) at ${fmt(ph.rate)} readings/s | ${fmt(pct(lat, 50))} / ${fmt(pct(lat, 95))} / ${fmt(pct(lat, 99))} / ${fmt(Math.max(...lat))} |`,
         `| readings the rules-worker skipped (out-of-order, unknown point, invalid) at ${fmt(ph.rate)} readings/s | ${fmt(ph.skipped)} |`,
+        `| CPU cores · event-loop lag p99 / max (ms) per service at ${fmt(ph.rate)} readings/s | ${ph.load.map((l) => `${l.name} ${l.cores.toFixed(2)} · ${fmt(l.lagP99Ms)} / ${fmt(l.lagMaxMs)}`).join('; ')} |`,
         ...[...ph.hops]
           .filter(([, b]) => hopCount(b) > 0)
           .sort(([x], [y]) => HOP_ORDER.indexOf(x) - HOP_ORDER.indexOf(y))
