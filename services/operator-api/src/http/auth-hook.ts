@@ -17,8 +17,9 @@ const STREAM_PATHS = ['/api/v1/stream/', '/api/v1/ws/'];
 /**
  * Authenticates every /api/ request before anything else runs (rate limits key on the token).
  * Failed checks are counted per client IP (in memory, per instance): past `failuresPerMin` in a
- * minute that IP gets 429 without its token being looked at, so guessing tokens or flooding the
- * verifier (a JWKS fetch for unknown `kid`s) is throttled. req.ip honours TRUST_PROXY only.
+ * minute further failures from that IP answer 429 with retry-after instead of 401. A valid token
+ * still passes, so many users behind one proxy or NAT address are not locked out by one client
+ * sending bad tokens. req.ip honours TRUST_PROXY only.
  */
 export function installAuth(
   app: FastifyInstance,
@@ -30,14 +31,6 @@ export function installAuth(
   app.decorateRequest('principal', undefined);
   app.addHook('onRequest', async (req, reply) => {
     if (!req.url.startsWith('/api/')) return;
-    const seen = failures.peek(req.ip);
-    if (seen.current >= max) {
-      const retryS = Math.max(1, Math.ceil(seen.ttl / 1000));
-      reply.header('retry-after', String(retryS));
-      throw apiErrors.YJ_ERR_API_RATE_LIMITED(
-        `${seen.current} failed authentications from this address within a minute; retry in ${retryS} s`,
-      );
-    }
     let header = req.headers.authorization;
     if (!header && STREAM_PATHS.some((p) => req.url.startsWith(p))) {
       const token = new URL(req.url, 'http://x').searchParams.get('access_token');
@@ -46,8 +39,13 @@ export function installAuth(
     try {
       req.principal = await verifier.verify(header);
     } catch (err) {
-      failures.hit(req.ip);
-      throw err;
+      const seen = failures.hit(req.ip);
+      if (seen.current <= max) throw err;
+      const retryS = Math.max(1, Math.ceil(seen.ttl / 1000));
+      reply.header('retry-after', String(retryS));
+      throw apiErrors.YJ_ERR_API_RATE_LIMITED(
+        `${seen.current} failed authentications from this address within a minute; retry in ${retryS} s`,
+      );
     }
   });
 }

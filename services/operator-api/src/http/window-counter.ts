@@ -26,12 +26,4 @@ export class WindowCounter {
     w.count += 1;
     return { current: w.count, ttl: w.start + this.windowMs - now };
   }
-
-  /** The count of the current window without counting (0 when none). */
-  peek(key: string): { current: number; ttl: number } {
-    const now = this.now();
-    const w = this.#windows.get(key);
-    if (!w || now - w.start >= this.windowMs) return { current: 0, ttl: 0 };
-    return { current: w.count, ttl: w.start + this.windowMs - now };
-  }
 }
