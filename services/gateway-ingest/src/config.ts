@@ -30,7 +30,7 @@ export const GatewayIngestConfig = z.object({
     .string()
     .min(1)
     .default('yujing-gateway-ingest-0')
-    .describe('client id prefix, stable per instance (…-0, …-1 per connection)'),
+    .describe('client id prefix, stable per instance; connection i is <prefix>-<secret suffix>-<i>'),
   /**
    * Unset: every enterprise's topics (yj/v1/+/+/…). Set: only these enterprises' (a deployment
    * split by enterprise, or a test on a shared broker that must not take other tests' messages).
