@@ -85,6 +85,13 @@ const PRINCIPALS: PrincipalCase[] = [
     foreignSubscriptions: ['hb-county', 'hb-province'],
   },
   {
+    label: 'operator city 140100',
+    role: 'operator',
+    scope: { level: 'city', code: '140100' },
+    foreignEnterprises: [E_DT, E_HB],
+    foreignSubscriptions: ['dt-county', 'hb-county', 'sx-province', 'hb-province'],
+  },
+  {
     label: 'regulator province 140000',
     role: 'regulator',
     scope: { level: 'province', code: '140000' },
