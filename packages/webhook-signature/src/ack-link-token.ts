@@ -58,8 +58,10 @@ export function verifyAckLink(key: string, token: string, nowMs: number): AckLin
   const dot = token.indexOf('.');
   if (dot <= 0 || dot !== token.lastIndexOf('.')) return { ok: false, reason: 'malformed' };
   const part = token.slice(0, dot);
-  const given = Buffer.from(token.slice(dot + 1), 'base64url');
-  const expected = Buffer.from(mac(key, part), 'base64url');
+  // The canonical base64url text, not its decoded bytes: a last character differing only in its
+  // unused bits would decode to the same MAC, and an altered link must never pass.
+  const given = Buffer.from(token.slice(dot + 1), 'utf8');
+  const expected = Buffer.from(mac(key, part), 'utf8');
   if (given.length !== expected.length || !timingSafeEqual(given, expected))
     return { ok: false, reason: 'bad-signature' };
   let claims: unknown;

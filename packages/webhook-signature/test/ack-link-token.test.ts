@@ -22,5 +22,11 @@ describe('acknowledge link tokens', () => {
     expect(verifyAckLink(key, `${altered}.${mac}`, 1_000)).toEqual({ ok: false, reason: 'bad-signature' });
     expect(verifyAckLink(key, token, 2_000)).toEqual({ ok: false, reason: 'expired' });
     expect(verifyAckLink(key, part, 1_000)).toEqual({ ok: false, reason: 'malformed' });
+    // A last character differing only in the unused low bits decodes to the same MAC bytes: refused too.
+    const B64URL = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
+    const sibling = B64URL[B64URL.indexOf(mac.slice(-1)) + 1] ?? '';
+    const twin = `${part}.${mac.slice(0, -1)}${sibling}`;
+    expect(Buffer.from(twin.split('.')[1] ?? '', 'base64url')).toEqual(Buffer.from(mac, 'base64url'));
+    expect(verifyAckLink(key, twin, 1_000)).toEqual({ ok: false, reason: 'bad-signature' });
   });
 });
