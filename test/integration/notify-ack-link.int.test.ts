@@ -31,7 +31,8 @@ import { coBatch, E_A, E_B, twoCityRegistry } from './support/two-city-registry'
  */
 const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const ACK_KEY = `ack-link-int-${Date.now()}-0123456789abcdef`;
-const COUNTY_AFTER_MS = 6000;
+// Margin for the ack path (API → Kafka → rules-worker → Kafka → dispatcher) on a loaded box.
+const COUNTY_AFTER_MS = 10_000;
 
 const robot = (base: string, name: string) => ({
   id: 'dt',

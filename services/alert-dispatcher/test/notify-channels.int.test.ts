@@ -41,7 +41,8 @@ const GATEWAY_SECRET = 'gateway-secret-0123';
 const E_OK = '140105NT001'; // every channel answers
 const E_BAD = '140106NT002'; // every failure mode
 const E_ACK = '140107NT003'; // acknowledgement stops the chain
-const COUNTY_DELAY_MS = 4000;
+// Margin for the ack to travel (test → Kafka → dispatcher) before the county step is due, on a loaded box.
+const COUNTY_DELAY_MS = 8000;
 
 const enterprise = (id: string, county: string) => ({
   id,
