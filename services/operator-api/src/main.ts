@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { loadConfigOrExit } from '@yujing/config';
 import { createKafka, ensureTopics, TypedProducer } from '@yujing/kafka';
@@ -9,6 +8,7 @@ import { RegistryReader } from '@yujing/registry';
 import { createMetricsRegistry, installGracefulShutdown } from '@yujing/service-runtime';
 import { Counter, Gauge } from 'prom-client';
 import { build } from './app';
+import { readPublicKeysFile } from './auth/public-keys-file';
 import { RedisRevocations } from './auth/token-revocation';
 import { createTokenVerifier } from './auth/token-verifier';
 import { OperatorApiConfig } from './config';
@@ -65,11 +65,17 @@ const deliveries = new BullmqDeliveryQueue(redis.queue, config.QUEUE_PREFIX);
 const revocations = new RedisRevocations(redis.fast, config.QUEUE_PREFIX, logger);
 await revocations.start(config.JWT_REVOCATION_REFRESH_MS);
 const devMode = config.NODE_ENV !== 'production';
+function readPublicKeysOrExit(path: string) {
+  try {
+    return readPublicKeysFile(path);
+  } catch (err) {
+    logger.fatal({ variable: 'JWT_PUBLIC_KEYS_FILE' }, (err as Error).message);
+    process.exit(78);
+  }
+}
 const verifier = createTokenVerifier({
   secret: config.JWT_SECRET?.reveal(),
-  publicKeys: config.JWT_PUBLIC_KEYS_FILE
-    ? JSON.parse(readFileSync(config.JWT_PUBLIC_KEYS_FILE, 'utf8'))
-    : undefined,
+  publicKeys: config.JWT_PUBLIC_KEYS_FILE ? readPublicKeysOrExit(config.JWT_PUBLIC_KEYS_FILE) : undefined,
   jwksUrl: config.JWT_JWKS_URL,
   issuer: config.JWT_ISSUER,
   audience: config.JWT_AUDIENCE,
