@@ -146,6 +146,21 @@ describe('MQTT client ids are bound to identities (real Mosquitto)', () => {
     expect(service.mqtt.connected).toBe(true);
   });
 
+  it("a gateway cannot log in on the service accounts' listener", async () => {
+    await expect(
+      mqtt.connectAsync(serviceEnv().mqttServiceUrl, {
+        protocolVersion: 5,
+        clientId: service.mqtt.clientIds[0],
+        username: gatewayUsername(A.enterpriseId, A.gatewayId),
+        password: A.mqttPassword,
+        clean: false,
+        reconnectPeriod: 0,
+        connectTimeout: 3000,
+      }),
+    ).rejects.toThrow(/not authorized|bad user name or password/i);
+    expect(await disconnects()).toBe(0);
+  });
+
   it("a gateway using another gateway's client id does not kick it off (no false last-will offline)", async () => {
     const victimId = uniqueId('victim');
     const { client: victim } = await connectGateway(B, {
