@@ -24,8 +24,9 @@ export interface TickResult {
  * deadline passed (`loop-overdue`, once per step), and maintenance windows that begin or end
  * (suppress / out-of-service and back, point-holds.ts).
  *
- * A point whose gateway has sent nothing since the point's own last reading is silent because of
- * the gateway: its no-data rule waits, so a dead gateway gives one gateway-offline alarm, not one
+ * A point whose gateway has sent nothing for longer than a live gateway would (more than one
+ * sampling period of the point, and more than its no-data delay less one period) is silent because
+ * of the gateway: its no-data rule waits, so a dead gateway gives one gateway-offline alarm, not one
  * no-data alarm per point. After the gateway's return (`resumedAt`), a point's silence counts from
  * then: a point still silent `afterMs` later raises its own no-data alarm.
  */
@@ -61,7 +62,7 @@ export function tick(state: EnterpriseState, ctx: RulesContext, now: number): Ti
     if (ps.lastReceivedAt === NO_TIME) continue;
     const quiet = now - ps.lastReceivedAt;
     const gw = state.gateways.get(cp.gatewayId);
-    const gatewaySilent = gw !== undefined && gw.lastReceivedAt <= ps.lastReceivedAt;
+    const gatewayQuiet = gw === undefined ? 0 : now - gw.lastReceivedAt;
     // After a gateway outage the point's silence counts from the gateway's return.
     const silentSince =
       gw !== undefined && gw.resumedAt > ps.lastReceivedAt ? gw.resumedAt : ps.lastReceivedAt;
@@ -70,6 +71,11 @@ export function tick(state: EnterpriseState, ctx: RulesContext, now: number): Ti
       const rule = cp.rules[i]!;
       const slot = ps.slots[i]!;
       if (rule.t === RULE.noData) {
+        // The gateway sent nothing for longer than a live one would (other points report every
+        // period): the point is silent because its gateway is. A dead gateway has been silent
+        // > afterMs − period when the point's delay ends; a live one at most about one period.
+        const gatewaySilent =
+          gatewayQuiet > Math.max(cp.samplingPeriodMs, rule.afterMs - cp.samplingPeriodMs);
         if (now - silentSince > rule.afterMs && !gatewaySilent && !(slot.alarm?.active ?? false)) {
           advanceSlot(
             slot,

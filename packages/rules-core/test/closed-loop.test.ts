@@ -196,6 +196,20 @@ describe('gateway offline inhibits its points no-data alarms', () => {
     expect(out.map((t) => `${t.kind}:${t.transition}`)).toEqual(['gateway-offline:raise']);
   });
 
+  it('a point that reported a few seconds before the gateway’s last batch is held back too', () => {
+    const ctx = context([], points);
+    const state = createEnterpriseState(EID);
+    feed(state, ctx, [reading('P-0', T0, 5)]);
+    // Other points report on their own phase, 7 s later; then the line drops.
+    feed(
+      state,
+      ctx,
+      points.slice(1).map((p) => reading(p.code, T0 + 7_000, 5)),
+    );
+    const out = [30_001, 37_001, 50_000, 67_001].flatMap((dt) => tick(state, ctx, T0 + dt).transitions);
+    expect(out.map((t) => `${t.kind}:${t.transition}`)).toEqual(['gateway-offline:raise']);
+  });
+
   it('a gateway back from an outage does not make its points that have not reported yet look silent', () => {
     const ctx = context([], points);
     const state = createEnterpriseState(EID);
