@@ -1,7 +1,20 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
 import { createLogger } from '@yujing/logger';
 import { RegistryStore } from '@yujing/registry';
 import { createMetricsRegistry } from '@yujing/service-runtime';
-import { PrivateRedis, uniqueId, waitFor } from '@yujing/testkit';
+import {
+  createTestTopics,
+  freePort,
+  PrivateRedis,
+  serviceEnv,
+  type TestTopics,
+  uniqueGroupId,
+  uniqueId,
+  waitFor,
+} from '@yujing/testkit';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { build, type OperatorApi } from '../src/app';
@@ -140,5 +153,94 @@ describe('operator-api while its Redis is killed and restarted', () => {
     const c = await token('regulator', regulatorScope, { jti: 'tok-after' });
     expect((await get('/api/v1/enterprises', c)).statusCode).toBe(200);
     expect(await probe.get('yj-api-rate:tok-after')).toBe('1');
+  });
+});
+
+/**
+ * The same outage under the real process (`node --import tsx src/main.ts`, as services.sh runs it),
+ * so main.ts's wiring is what is tested: its Redis clients, the store, readiness without Redis.
+ */
+describe('the operator-api process while its Redis is killed', () => {
+  const secret = `redis-outage-${randomBytes(12).toString('hex')}`;
+  const logFile = new URL(`../../../.run/redis-outage-${Date.now()}/operator-api.log`, import.meta.url);
+  let topics: TestTopics;
+  let own: PrivateRedis;
+  let child: ChildProcess | undefined;
+  let url = '';
+  beforeAll(async () => {
+    own = await PrivateRedis.start({ appendonly: true });
+    topics = await createTestTopics({ partitions: 1, label: 'api-redis-proc' });
+    const port = await freePort();
+    url = `http://127.0.0.1:${port}`;
+    await mkdir(new URL('.', logFile), { recursive: true });
+    const log = createWriteStream(logFile);
+    const env = serviceEnv();
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      cwd: new URL('..', import.meta.url),
+      env: {
+        ...process.env,
+        PORT: String(port),
+        KAFKA_BROKERS: env.kafkaBrokers.join(','),
+        TOPIC_PREFIX: topics.prefix,
+        QUEUE_PREFIX: topics.prefix,
+        QUESTDB_PG: env.questdbPg,
+        REDIS_URL: own.url,
+        JWT_SECRET: secret,
+        CONSUMER_GROUP: uniqueGroupId('api-redis-proc'),
+        INSTANCE_ID: uniqueId('api-redis'),
+        RATE_LIMIT_PER_MIN: String(LIMIT),
+        NODE_ENV: 'test',
+        LOG_LEVEL: 'warn',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout?.pipe(log);
+    child.stderr?.pipe(log);
+    await waitFor(
+      async () => {
+        if (child?.exitCode !== null)
+          throw new Error(`operator-api exited: ${await readFile(logFile, 'utf8')}`);
+        return (await fetch(`${url}/readyz`).catch(() => undefined))?.ok;
+      },
+      { timeoutMs: 150_000, intervalMs: 500, message: 'operator-api /readyz' },
+    );
+  });
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const gone = new Promise((r) => child?.once('exit', r));
+      child.kill('SIGTERM');
+      await gone;
+    }
+    await topics?.cleanup();
+    await own?.stop();
+  });
+
+  const call = async (path: string, t: string) => {
+    const res = await fetch(`${url}${path}`, { headers: bearer(t) });
+    return res.status;
+  };
+  const sign = (role: 'regulator' | 'admin', jti: string) =>
+    token(role, role === 'admin' ? { level: 'province', code: '140000' } : regulatorScope, { secret, jti });
+
+  it('keeps answering and stays ready; Redis-backed routes answer 503 until Redis is back', async () => {
+    expect(await call('/api/v1/enterprises', await sign('regulator', 'proc-before'))).toBe(200);
+    await own.kill9();
+    const t = await sign('regulator', 'proc-during');
+    const during: number[] = [];
+    for (let i = 0; i <= LIMIT; i++) during.push(await call('/api/v1/enterprises', t));
+    expect(during).toEqual([...Array(LIMIT).fill(200), 429]);
+    expect((await fetch(`${url}/readyz`)).status).toBe(200);
+    expect(await call('/api/v1/admin/deliveries/dead-lettered', await sign('admin', 'proc-admin-1'))).toBe(
+      503,
+    );
+    await own.launch();
+    await waitFor(
+      async () =>
+        (await call(
+          '/api/v1/admin/deliveries/dead-lettered',
+          await sign('admin', uniqueId('proc-admin')),
+        )) === 200,
+      { timeoutMs: 30_000, message: 'deliveries route back after Redis restarts' },
+    );
   });
 });
