@@ -80,6 +80,21 @@ const TOPIC_DOCS: Record<TopicId, TopicDoc> = {
       produceDeadLetters: { action: 'send', summary: 'every service dead-letters rejected input' },
     },
   },
+  supervision: {
+    description:
+      '重大事故隐患 register, public tip-offs (举报) and inspections (执法检查): the current version of each record; compacted (ADR 0003).',
+    operations: {
+      writeSupervision: {
+        action: 'send',
+        summary: 'operator-api writes each new version of a hazard, tip-off or inspection (acks = all)',
+      },
+      readSupervision: {
+        action: 'receive',
+        summary:
+          'every operator-api instance reads the whole topic into its view (the first record of a version wins)',
+      },
+    },
+  },
   rulesState: {
     description: 'Changelog of rules-worker state per enterprise (compacted).',
     operations: {

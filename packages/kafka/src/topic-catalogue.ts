@@ -7,6 +7,7 @@ import {
   GatewayEvent,
   ReadingBatch,
   RegistryRecord,
+  SupervisionRecord,
   TelemetryMessageV1,
 } from '@yujing/schemas';
 import { z } from 'zod';
@@ -92,6 +93,14 @@ export const TOPICS = {
     key: 'source',
     partitions: 3,
     config: { 'retention.ms': String(30 * DAY_MS) },
+  }),
+  /** 重大事故隐患, 举报 and 执法检查 records, current version per key (compacted; ADR 0003). */
+  supervision: spec({
+    name: 'yj.supervision.v1',
+    schema: SupervisionRecord,
+    key: 'hazard/<id>, tip-off/<id>, inspection/<id>',
+    partitions: 1,
+    config: { 'cleanup.policy': 'compact', 'min.compaction.lag.ms': '0', 'segment.ms': String(DAY_MS) },
   }),
   /** Changelog of rules-worker state (compacted; the worker owns its value format, see docs/adr). */
   rulesState: spec({

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { AlarmCommand, AlarmCommandResult, AlarmTransitionEvent } from './alarm-events';
 import { DeadLetterRecord, DeliveryRecord, WebhookPayload } from './delivery';
 import { RegistryDocument, RegistryRecord } from './registry-entities';
+import { SupervisionRecord } from './supervision';
 import { GatewayEvent, ReadingBatch, TelemetryMessageV1 } from './telemetry';
 
 /**
@@ -71,6 +72,12 @@ export const JSON_SCHEMA_CONTRACTS = [
     schema: RegistryRecord,
     io: 'output',
     title: 'Registry entity version on yj.registry.v1 (a null value is a tombstone)',
+  },
+  {
+    file: 'supervision-record',
+    schema: SupervisionRecord,
+    io: 'output',
+    title: 'Hazard, tip-off (举报) or inspection record version on yj.supervision.v1',
   },
   { file: 'registry-document', schema: RegistryDocument, io: 'input', title: 'Registry file (YAML or JSON)' },
 ] as const;

@@ -44,6 +44,10 @@ export type Region = z.infer<typeof Region>;
 
 export const Hazard = z.enum(['industrial-gas', 'molten-metal', 'explosive-dust', 'metal-smelting']);
 
+/** 安全生产标准化 grade of an enterprise (一级 best); none = 未定级. */
+export const StandardizationGrade = z.enum(['1', '2', '3', 'none']);
+export type StandardizationGrade = z.infer<typeof StandardizationGrade>;
+
 export const Contact = z.object({
   name: z.string().min(1),
   role: z.string().min(1),
@@ -92,6 +96,9 @@ export const Enterprise = z
     dustWorkers: z.number().int().nonnegative().optional().describe('headcount in dust-related work'),
     classification: Classification,
     contacts: z.array(Contact).default([]),
+    standardizationGrade: StandardizationGrade.default('none').describe(
+      '安全生产标准化 grade: 1 一级, 2 二级, 3 三级, none 未定级 (drives the yearly inspection cap)',
+    ),
     connectionRequiredBy: z.iso
       .date()
       .describe('connection deadline of the enterprise category (YYYY-MM-DD)'),

@@ -28,12 +28,21 @@ import { alarmActionRoutes } from './routes/alarm-action-routes';
 import { alarmReadRoutes } from './routes/alarm-read-routes';
 import { deliveryRoutes } from './routes/delivery-routes';
 import { enterpriseRoutes } from './routes/enterprise-routes';
+import { hazardReportRoutes, hazardRoutes } from './routes/hazard-routes';
+import { inspectionRoutes } from './routes/inspection-routes';
 import { loopRoutes } from './routes/loop-routes';
 import { maintenanceRoutes } from './routes/maintenance-routes';
 import { registryAdminRoutes } from './routes/registry-admin-routes';
 import { reportRoutes } from './routes/report-routes';
 import { streamRoutes } from './routes/stream-routes';
+import {
+  DEFAULT_TIP_OFF_LIMITS,
+  publicTipOffRoutes,
+  type TipOffLimits,
+  tipOffModerationRoutes,
+} from './routes/tip-off-routes';
 import { tokenRoutes } from './routes/token-routes';
+import { MemorySupervisionStore, type SupervisionStore } from './storage/supervision-store';
 
 export interface AppDeps {
   logger: Logger;
@@ -71,6 +80,10 @@ export interface AppDeps {
   now?: () => number;
   /** Acknowledge links from notification messages; the routes exist only when set (ACK_LINK_SECRET). */
   ackLinks?: AckLinkOptions;
+  /** Hazards, tip-offs and inspections (ADR 0003); in memory when absent (route tests). */
+  supervision?: SupervisionStore;
+  /** Limits of the public tip-off (举报) intake. */
+  tipOffLimits?: TipOffLimits;
 }
 
 export interface OperatorApi {
@@ -160,6 +173,7 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
     revocations: deps.revocations ?? new LocalRevocations(deps.now),
     maxTokenLifetimeS: deps.maxTokenLifetimeS ?? 86_400,
     webhooksRequireHttps: deps.webhooksRequireHttps ?? false,
+    supervision: deps.supervision ?? new MemorySupervisionStore(),
   };
   await app.register(
     async (api) => {
@@ -175,10 +189,20 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
         await typed.register(registryAdminRoutes(ctx));
         await typed.register(deliveryRoutes(ctx));
         await typed.register(tokenRoutes(ctx));
+        await typed.register(hazardRoutes(ctx));
+        await typed.register(hazardReportRoutes(ctx));
+        await typed.register(tipOffModerationRoutes(ctx));
+        await typed.register(inspectionRoutes(ctx));
       }
     },
     { prefix: '/api/v1' },
   );
+  // 举报 intake: no bearer token (anonymous allowed), its own per-address and total limits (docs/hazards.md).
+  await app.register(async (r) => {
+    await r
+      .withTypeProvider<ZodTypeProvider>()
+      .register(publicTipOffRoutes(ctx, deps.tipOffLimits ?? DEFAULT_TIP_OFF_LIMITS));
+  });
   // One-time acknowledge links of notification messages: signed, no bearer token (docs/notifications.md).
   const ackLinks = deps.ackLinks;
   if (ackLinks)

@@ -122,6 +122,12 @@ export const OperatorApiConfig = z
       ),
     /** Requests per minute per bearer token (per IP when unauthenticated). */
     RATE_LIMIT_PER_MIN: intVar(1, 1_000_000).default(600).describe('requests per minute per token'),
+    TIP_OFF_PER_IP_PER_HOUR: intVar(1, 10_000)
+      .default(5)
+      .describe('public tip-offs (举报) per client address and hour before 429 (per instance)'),
+    TIP_OFF_TOTAL_PER_HOUR: intVar(1, 1_000_000)
+      .default(500)
+      .describe('public tip-offs per hour from all addresses before 429 (per instance)'),
     /** Events kept in memory for SSE Last-Event-ID resume; older resumes are told to reload. */
     STREAM_RING_SIZE: intVar(100, 1_000_000)
       .default(10_000)

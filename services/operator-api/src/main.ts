@@ -18,6 +18,7 @@ import { kafkaCommandBus } from './feed/kafka-command-bus';
 import { createApiRedis } from './storage/api-redis';
 import { BullmqDeliveryQueue } from './storage/bullmq-delivery-queue';
 import { kafkaRegistryWriter } from './storage/kafka-registry-writer';
+import { KafkaSupervisionStore } from './storage/kafka-supervision-store';
 import { QuestDbHistoryStore } from './storage/questdb-history-store';
 import { RedisAckLinkNonces } from './storage/redis-ack-link-nonces';
 
@@ -29,13 +30,16 @@ const instanceId = config.INSTANCE_ID ?? hostname();
 const kafka = createKafka({ clientId: `${SERVICE}-${instanceId}`, brokers: config.KAFKA_BROKERS, logger });
 await ensureTopics(kafka, {
   prefix: config.TOPIC_PREFIX,
-  topics: ['alarms', 'alarmCommands', 'alarmCommandResults', 'registry'],
+  topics: ['alarms', 'alarmCommands', 'alarmCommandResults', 'registry', 'supervision'],
 });
 
 const registryReader = new RegistryReader({ kafka, prefix: config.TOPIC_PREFIX, logger });
 await registryReader.start();
 const producer = new TypedProducer(kafka, { prefix: config.TOPIC_PREFIX });
 await producer.connect();
+
+const supervision = new KafkaSupervisionStore({ kafka, producer, prefix: config.TOPIC_PREFIX, logger });
+await supervision.start();
 
 const metrics = createMetricsRegistry(SERVICE);
 const invalid = new Counter({
@@ -104,9 +108,12 @@ const { app, streams } = await build({
   history,
   deliveries,
   registryWriter: kafkaRegistryWriter(producer),
+  supervision,
+  tipOffLimits: { perIpPerHour: config.TIP_OFF_PER_IP_PER_HOUR, totalPerHour: config.TIP_OFF_TOTAL_PER_HOUR },
   metrics,
   readiness: {
     registry: () => registryReader.ready,
+    supervision: () => supervision.ready,
     kafka: () => producer.connected && sourceJoined,
     questdb: () => history.ping(),
     // Not Redis: it backs dead-lettered deliveries, shared rate limits and the deny-list copy only, and its
@@ -163,6 +170,7 @@ installGracefulShutdown({
     { name: 'close http server', run: () => app.close() },
     { name: 'stop alarm consumer', run: () => source.stop() },
     { name: 'stop registry reader', run: () => registryReader.stop() },
+    { name: 'stop supervision reader', run: () => supervision.stop() },
     { name: 'disconnect producer', run: () => producer.raw.disconnect() },
     { name: 'close questdb pool', run: () => questdb.close() },
     { name: 'close deliveries queue', run: () => deliveries.close() },

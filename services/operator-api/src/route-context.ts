@@ -2,6 +2,7 @@ import type { Logger } from '@yujing/logger';
 import type { TokenRevocations } from './auth/token-revocation';
 import type { CommandBus, DeliveryQueue, HistoryStore, RegistryView, RegistryWriter } from './collaborators';
 import type { AlarmEventHub } from './feed/alarm-event-hub';
+import type { SupervisionStore } from './storage/supervision-store';
 
 /** Everything route modules share, handed down by build(). */
 export interface RouteContext {
@@ -23,4 +24,6 @@ export interface RouteContext {
   maxTokenLifetimeS: number;
   /** Webhook subscription URLs must be https (NODE_ENV=production). */
   webhooksRequireHttps: boolean;
+  /** Hazards, tip-offs and inspections (ADR 0003). */
+  supervision: SupervisionStore;
 }

@@ -102,6 +102,9 @@ describe('ACCESS_MATRIX', () => {
       [/^registry \/ subscription write$/, ['registry-write']],
       [/^dead-lettered deliveries/, ['deliveries']],
       [/^token revocation/, ['tokens']],
+      [/^hazards/, ['hazards']],
+      [/^moderate/, ['moderate']],
+      [/^inspections/, ['inspections']],
     ];
     const documented = new Map<string, boolean>();
     for (const [label, ...cells] of rows) {

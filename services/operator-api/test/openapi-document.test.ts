@@ -33,6 +33,19 @@ const EXPECTED = [
   'get /api/v1/admin/deliveries/dead-lettered',
   'post /api/v1/admin/deliveries/{jobId}/replay',
   'post /api/v1/admin/tokens/revoke',
+  'get /api/v1/hazard-criteria',
+  'get /api/v1/hazards',
+  'post /api/v1/hazards',
+  'get /api/v1/hazards/{id}',
+  'post /api/v1/hazards/{id}/{action}',
+  'get /api/v1/reports/hazard-clearance',
+  'get /api/v1/tip-offs',
+  'post /api/v1/tip-offs/{id}/accept',
+  'post /api/v1/tip-offs/{id}/dismiss',
+  'get /api/v1/inspections/worklist',
+  'get /api/v1/inspections',
+  'post /api/v1/inspections',
+  'post /public/v1/tip-offs',
 ];
 
 describe('OpenAPI document at /docs/json', () => {
@@ -49,7 +62,10 @@ describe('OpenAPI document at /docs/json', () => {
       for (const [method, op] of Object.entries(methods)) {
         ops.push(`${method} ${path}`);
         if (!path.includes('/ws/'))
-          expect(op.responses?.['200'] ?? op.responses?.['204'], `${method} ${path}`).toBeDefined();
+          expect(
+            op.responses?.['200'] ?? op.responses?.['201'] ?? op.responses?.['202'] ?? op.responses?.['204'],
+            `${method} ${path}`,
+          ).toBeDefined();
       }
     }
     expect(ops.sort()).toEqual([...EXPECTED].sort());

@@ -8,6 +8,7 @@ import type WebSocket from 'ws';
 import { type ApiAction, roleMay } from '../src/auth/access-matrix';
 import type { ApiRole } from '../src/auth/principal';
 import { alarmEvent, bearer, E_DT, E_TY, harness, NOW, token } from './route-harness';
+import { hazardFixture, inspectionFixture, tipOffFixture } from './supervision-fixtures';
 
 /**
  * Every route of the app × every role × own and foreign scope (issue #14 hole 6). The routes come
@@ -321,6 +322,110 @@ const ROUTE_CASES: Record<string, RouteCase> = {
     action: 'deliveries',
     requests: (t) => [{ method: 'POST', url: `/api/v1/admin/deliveries/${t.jobId}/replay` }],
   },
+  // Hazards, tip-offs and inspections (docs/hazards.md); the seeded records are named after their enterprise.
+  'GET /api/v1/hazard-criteria': {
+    action: 'read',
+    requests: () => [{ method: 'GET', url: '/api/v1/hazard-criteria' }],
+  },
+  'GET /api/v1/hazards': {
+    action: 'read',
+    requests: (t) => [
+      { method: 'GET', url: `/api/v1/hazards?enterprise=${t.enterprise}` },
+      { method: 'GET', url: `/api/v1/hazards?region=${t.county}` },
+    ],
+  },
+  'GET /api/v1/hazards/:id': {
+    action: 'read',
+    requests: (t) => [{ method: 'GET', url: `/api/v1/hazards/hz-plan-${t.enterprise}` }],
+  },
+  // The enterprise may not register hazards from alarms (hazard-lifecycle REPORT_ROLES).
+  'POST /api/v1/hazards': {
+    action: 'hazards',
+    ownAllowed: (p) => p.role !== 'enterprise',
+    requests: (t) => [
+      {
+        method: 'POST',
+        url: '/api/v1/hazards',
+        payload: {
+          source: { kind: 'alarm', alarmId: t.alarmId },
+          criterionId: 'steel-water-cooled-elements',
+          title: '转炉水冷元件无监测报警',
+        },
+      },
+    ],
+  },
+  // plan and rectified: the enterprise's and the regulator's steps, not the operator's.
+  'POST /api/v1/hazards/:id/:action': {
+    action: 'hazards',
+    ownAllowed: (p) => p.role !== 'operator',
+    requests: (t) => [
+      {
+        method: 'POST',
+        url: `/api/v1/hazards/hz-plan-${t.enterprise}/plan`,
+        payload: { plan: '加装监测报警并联锁' },
+      },
+      {
+        method: 'POST',
+        url: `/api/v1/hazards/hz-rect-${t.enterprise}/rectified`,
+        payload: { comment: '已加装并联锁' },
+      },
+    ],
+  },
+  'GET /api/v1/reports/hazard-clearance': {
+    action: 'reports',
+    requests: (t) => [
+      { method: 'GET', url: `/api/v1/reports/hazard-clearance?from=${FROM}&to=${NOW}&region=${t.county}` },
+    ],
+  },
+  'GET /api/v1/tip-offs': {
+    action: 'moderate',
+    requests: () => [{ method: 'GET', url: '/api/v1/tip-offs' }],
+  },
+  'POST /api/v1/tip-offs/:id/accept': {
+    action: 'moderate',
+    requests: (t) => [
+      {
+        method: 'POST',
+        url: `/api/v1/tip-offs/to-accept-${t.enterprise}/accept`,
+        payload: {
+          enterpriseId: t.enterprise,
+          criterionId: 'steel-water-cooled-elements',
+          title: '举报核实',
+        },
+      },
+    ],
+  },
+  'POST /api/v1/tip-offs/:id/dismiss': {
+    action: 'moderate',
+    requests: (t) => [
+      {
+        method: 'POST',
+        url: `/api/v1/tip-offs/to-dismiss-${t.enterprise}/dismiss`,
+        payload: { reason: '重复举报' },
+      },
+    ],
+  },
+  'GET /api/v1/inspections/worklist': {
+    action: 'inspections',
+    requests: (t) => [{ method: 'GET', url: `/api/v1/inspections/worklist?region=${t.county}` }],
+  },
+  'GET /api/v1/inspections': {
+    action: 'read',
+    requests: (t) => [{ method: 'GET', url: `/api/v1/inspections?enterprise=${t.enterprise}` }],
+  },
+  'POST /api/v1/inspections': {
+    action: 'inspections',
+    requests: (t) => [
+      {
+        method: 'POST',
+        url: '/api/v1/inspections',
+        payload: {
+          enterpriseId: t.enterprise,
+          findings: [{ title: '水冷元件无报警', criterionId: 'steel-water-cooled-elements' }],
+        },
+      },
+    ],
+  },
 };
 
 /** Routes outside /api/ answer without a token; each needs a reason here. */
@@ -331,6 +436,8 @@ const PUBLIC_ROUTES: Record<string, string> = {
   'GET /ack-links':
     'one-time acknowledge link of a notification: the HMAC-signed, expiring ?token= is the credential (docs/notifications.md)',
   'POST /ack-links': 'the same link confirmed: signature, expiry and a single-use nonce are checked',
+  'POST /public/v1/tip-offs':
+    '举报 intake: anyone may report, anonymously; rate-limited per address and in total, stored pending and counted only once a regulator accepts it (docs/hazards.md)',
 };
 /** Optional routes are switched on, so the enumeration below sees every route the app can serve. */
 const ALL_ROUTES_OPTIONS = {
@@ -415,6 +522,16 @@ async function seeded(): Promise<Harness> {
       failedReason: 'HTTP 500',
       failedAt: NOW,
     });
+  }
+  for (const e of Object.keys(REGIONS)) {
+    const county = REGIONS[e]?.county ?? '';
+    h.supervision.seed(
+      hazardFixture(e, `hz-plan-${e}`, 'confirmed', NOW - 86_400_000),
+      hazardFixture(e, `hz-rect-${e}`, 'rectifying', NOW - 86_400_000),
+      tipOffFixture(county, `to-accept-${e}`, NOW - 3_600_000, `举报企业${e}`),
+      tipOffFixture(county, `to-dismiss-${e}`, NOW - 3_600_000, `举报企业${e}`),
+      inspectionFixture(e, `in-${e}`, NOW - 86_400_000),
+    );
   }
   h.bus.answer = (cmd) => ({ result: { ok: true }, transition: { transition: cmd.action, seq: 2 } });
   return h;
@@ -533,6 +650,7 @@ describe('route × role × scope access', () => {
       published: h.writer.published.length,
       deleted: h.writer.deleted.length,
       replayed: h.deliveries.replayed.length,
+      supervision: h.supervision.written.length,
     });
     const foreignMarkers = [
       ...p.foreignEnterprises,

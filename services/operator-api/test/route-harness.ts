@@ -6,6 +6,7 @@ import {
   type AlarmTransitionEvent,
   type DeliveryRecord,
   RegistryDocument,
+  type SupervisionRecord,
 } from '@yujing/schemas';
 import { createMetricsRegistry } from '@yujing/service-runtime';
 import { SignJWT } from 'jose';
@@ -27,6 +28,8 @@ import type {
 import { AlarmEventHub } from '../src/feed/alarm-event-hub';
 import type { StreamLimits } from '../src/feed/stream-registry';
 import type { AckLinkOptions } from '../src/routes/ack-link-routes';
+import type { TipOffLimits } from '../src/routes/tip-off-routes';
+import { MemorySupervisionStore, type WriteOutcome } from '../src/storage/supervision-store';
 
 /**
  * Plain in-memory versions of the API's own collaborator interfaces, for route tests through
@@ -284,6 +287,7 @@ export async function harness(
     logger?: Logger;
     webhooksRequireHttps?: boolean;
     ackLinks?: AckLinkOptions;
+    tipOffLimits?: TipOffLimits;
   } = {},
 ) {
   const revocations = new LocalRevocations(() => NOW);
@@ -294,6 +298,7 @@ export async function harness(
   const bus = new RecordingBus(hub);
   const deliveries = new MemoryDeliveries();
   const writer = new RecordingRegistryWriter();
+  const supervision = new RecordingSupervisionStore();
   const { app, streams, routes } = await build({
     logger: opts.logger ?? createLogger({ service: 'operator-api-test', level: 'silent' }),
     verifier: createTokenVerifier({ ...VERIFIER_OPTIONS, revocation: revocations }),
@@ -313,10 +318,25 @@ export async function harness(
     transitionGraceMs: 50,
     rateLimitPerMin: opts.rateLimitPerMin ?? 10_000,
     ...(opts.ackLinks ? { ackLinks: opts.ackLinks } : {}),
+    ...(opts.tipOffLimits ? { tipOffLimits: opts.tipOffLimits } : {}),
+    supervision,
     now: () => NOW,
   });
   await app.ready();
-  return { app, streams, routes, store, hub, history, bus, deliveries, writer, revocations };
+  return { app, streams, routes, store, hub, history, bus, deliveries, writer, revocations, supervision };
+}
+
+/** The in-memory supervision store, recording every stored write (seed with `seed`, which records nothing). */
+export class RecordingSupervisionStore extends MemorySupervisionStore {
+  readonly written: SupervisionRecord[] = [];
+  override async write(record: SupervisionRecord): Promise<WriteOutcome> {
+    const outcome = await super.write(record);
+    if (outcome === 'written') this.written.push(record);
+    return outcome;
+  }
+  seed(...records: SupervisionRecord[]): void {
+    for (const r of records) this.projection.apply(r);
+  }
 }
 
 export const bearer = (t: string) => ({ authorization: `Bearer ${t}` });

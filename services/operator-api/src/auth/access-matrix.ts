@@ -19,6 +19,9 @@ export const API_ACTIONS = [
   'registry-write',
   'deliveries',
   'tokens',
+  'hazards',
+  'moderate',
+  'inspections',
 ] as const;
 export type ApiAction = (typeof API_ACTIONS)[number];
 
@@ -36,14 +39,28 @@ export const ACCESS_MATRIX: Readonly<Record<ApiRole, ReadonlySet<ApiAction>>> = 
     'comment',
     'reports',
     'registry-read',
+    'hazards',
   ]),
   // 监管 (county/city/province): follow, verify, and close out (销号); acknowledging and shelving stay with
   // the people at the console so that escalation to the regulator is not silenced by the regulator.
-  regulator: new Set<ApiAction>(['read', 'verify', 'close', 'comment', 'reports', 'registry-read']),
+  // Hazards (重大事故隐患): the regulator confirms, rejects and verifies them, moderates public tip-offs (举报)
+  // and records inspections (执法检查); which hazard step each role may take is in hazard-lifecycle.ts.
+  regulator: new Set<ApiAction>([
+    'read',
+    'verify',
+    'close',
+    'comment',
+    'reports',
+    'registry-read',
+    'hazards',
+    'moderate',
+    'inspections',
+  ]),
   // The enterprise acknowledges and comments on its own alarms (on-site findings go in comments). The closed
   // loop 核实 → 处置 → 反馈 → 销号 is recorded by operator / regulator / admin only, as the rules-worker enforces
   // (rules-core LOOP_ROLES). Shelving (which silences annunciation) stays with the monitoring centre.
-  enterprise: new Set<ApiAction>(['read', 'ack', 'comment', 'reports']),
+  // It files the rectification plan of its own hazards and reports them rectified ('hazards').
+  enterprise: new Set<ApiAction>(['read', 'ack', 'comment', 'reports', 'hazards']),
   admin: new Set<ApiAction>(API_ACTIONS),
 };
 
