@@ -14,14 +14,23 @@
  * the gateway has no history here, or its seq is not above the last one released (a replay, a
  * restarted gateway). A message that arrives early waits at most `holdMs` for the gap to fill
  * (a lost or rejected message, or one on its way through another session), then goes anyway.
+ * Only gateways seen numbering one by one are held (a gateway whose seq skips, or one whose gap
+ * was just given up on, is not waited for until two consecutive seqs are seen again), so a gap
+ * costs at most one hold.
  * Produce order per key is call order (LingerProducer), so releasing right after the send call
  * is enough. One instance only orders its own sessions; with several ingest instances the
  * broker still spreads a gateway over them (docs/ingestion.md).
  */
 export class GatewayResequencer {
   readonly #holdMs: number;
-  /** Per gateway: the highest seq released, and the messages waiting for a lower one. */
-  readonly #gateways = new Map<string, { last: number; waiting: Map<number, () => void> }>();
+  /**
+   * Per gateway: the highest seq released, whether it followed its predecessor (seq − 1), and
+   * the messages waiting for a lower one.
+   */
+  readonly #gateways = new Map<
+    string,
+    { last: number; consecutive: boolean; waiting: Map<number, () => void> }
+  >();
 
   constructor(opts: { holdMs: number }) {
     this.#holdMs = opts.holdMs;
@@ -42,11 +51,14 @@ export class GatewayResequencer {
    */
   async turn(key: string, seq: number): Promise<'now' | 'in-order' | 'gave-up'> {
     const g = this.#gateways.get(key);
-    if (!g || seq <= g.last + 1 || this.#holdMs <= 0) return 'now';
+    // Only a gateway seen numbering its messages one by one is waited for: one that skips seqs
+    // (its own numbering, or after a gap we gave up on) must not pay the hold on every message.
+    if (!g || !g.consecutive || seq <= g.last + 1 || this.#holdMs <= 0) return 'now';
     if (g.waiting.has(seq)) return 'now'; // a copy of a held message: not ours to order
     return new Promise((resolve) => {
       const timer = setTimeout(() => {
         g.waiting.delete(seq);
+        g.consecutive = false;
         resolve('gave-up');
       }, this.#holdMs);
       g.waiting.set(seq, () => {
@@ -61,10 +73,13 @@ export class GatewayResequencer {
   release(key: string, seq: number): void {
     let g = this.#gateways.get(key);
     if (!g) {
-      g = { last: seq, waiting: new Map() };
+      g = { last: seq, consecutive: false, waiting: new Map() };
       this.#gateways.set(key, g);
     }
-    if (seq > g.last) g.last = seq;
+    if (seq > g.last) {
+      g.consecutive = seq === g.last + 1;
+      g.last = seq;
+    }
     g.waiting.get(g.last + 1)?.();
   }
 }

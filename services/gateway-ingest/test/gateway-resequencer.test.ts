@@ -16,6 +16,7 @@ describe('GatewayResequencer', () => {
 
   it('holds a message that overtook its predecessor until the predecessor went', async () => {
     const r = new GatewayResequencer({ holdMs: 60_000 });
+    r.release('e\0g', 0);
     r.release('e\0g', 1);
     const produced: number[] = [];
     const early = r.turn('e\0g', 3).then((t) => {
@@ -37,8 +38,7 @@ describe('GatewayResequencer', () => {
   it('gives up on a gap after the hold and orders the gateways independently', async () => {
     vi.useFakeTimers();
     const r = new GatewayResequencer({ holdMs: 500 });
-    r.release('e\0a', 1);
-    r.release('e\0b', 1);
+    for (const k of ['e\0a', 'e\0b']) for (const seq of [0, 1]) r.release(k, seq);
     const a = r.turn('e\0a', 5);
     expect(await r.turn('e\0b', 2)).toBe('now');
     expect(r.held).toBe(1);
@@ -50,8 +50,19 @@ describe('GatewayResequencer', () => {
     expect(await r.turn('e\0a', 6)).toBe('now');
   });
 
+  it('never holds a gateway whose seq skips: at most one hold per gap', async () => {
+    const r = new GatewayResequencer({ holdMs: 60_000 });
+    // numbered in steps of 10 (monotonic, but not one by one)
+    for (const seq of [10, 20, 30]) {
+      expect(await r.turn('e\0g', seq)).toBe('now');
+      r.release('e\0g', seq);
+    }
+    expect(await r.turn('e\0g', 50)).toBe('now');
+  });
+
   it('orders nothing with a hold of 0', async () => {
     const r = new GatewayResequencer({ holdMs: 0 });
+    r.release('e\0g', 0);
     r.release('e\0g', 1);
     expect(await r.turn('e\0g', 9)).toBe('now');
   });
