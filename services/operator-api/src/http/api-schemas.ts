@@ -48,6 +48,11 @@ export const TimeParam = z
   })
   .describe('epoch ms or ISO-8601 date-time with offset');
 
+/** A time in a JSON body: epoch ms, or a string TimeParam accepts. */
+export const BodyTime = z
+  .union([z.number().int().min(0).max(MAX_TIME_MS), TimeParam])
+  .describe('epoch ms or ISO-8601 date-time with offset');
+
 export const AlarmView = AlarmTransitionEvent.meta({ id: 'AlarmTransition' });
 export const DeliveryView = DeliveryRecord.meta({ id: 'DeliveryAttempt' });
 

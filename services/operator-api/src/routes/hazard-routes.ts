@@ -6,7 +6,7 @@ import { enterpriseIdsFor, visibleTo } from '../auth/alarm-scope';
 import { clearanceReport } from '../hazards/clearance-report';
 import { HAZARD_CRITERIA, hazardCriterion } from '../hazards/hazard-criteria';
 import { applyHazardAction, isOverdue, reportHazard } from '../hazards/hazard-lifecycle';
-import { errorResponses, TimeParam } from '../http/api-schemas';
+import { BodyTime, errorResponses, TimeParam } from '../http/api-schemas';
 import { authorize } from '../http/auth-hook';
 import type { RouteContext } from '../route-context';
 import { supervisionErrors } from '../supervision-errors';
@@ -69,7 +69,7 @@ const ActionBody = z
     comment: z.string().min(1).max(2000).optional(),
     attachments: z.array(z.string().min(1).max(512)).max(20).optional(),
     responsible: ResponsiblePerson.optional(),
-    deadline: TimeParam.optional().describe('整改期限 (confirm)'),
+    deadline: BodyTime.optional().describe('整改期限 (confirm)'),
     plan: z.string().min(1).max(4000).optional().describe('整改方案 (plan)'),
   })
   .strict();

@@ -5,7 +5,7 @@ import { apiErrors } from '../api-errors';
 import { enterpriseIdsFor, visibleTo } from '../auth/alarm-scope';
 import { hazardCriterion } from '../hazards/hazard-criteria';
 import { applyHazardAction, isOverdue, OPEN_STATES, reportHazard } from '../hazards/hazard-lifecycle';
-import { errorResponses, TimeParam } from '../http/api-schemas';
+import { BodyTime, errorResponses } from '../http/api-schemas';
 import { authorize } from '../http/auth-hook';
 import { INSPECTION_CAPS } from '../inspections/inspection-caps';
 import {
@@ -46,7 +46,7 @@ const FindingBody = z
       .optional()
       .describe('set: a major hazard, registered in the register'),
     responsible: ResponsiblePerson.optional(),
-    deadline: TimeParam.optional().describe('with responsible: the hazard is confirmed on the spot'),
+    deadline: BodyTime.optional().describe('with responsible: the hazard is confirmed on the spot'),
   })
   .strict();
 
@@ -54,7 +54,7 @@ const InspectionBody = z
   .object({
     enterpriseId: z.string().min(1).max(64),
     kind: z.enum(['administrative', 'supervisory']).default('administrative'),
-    inspectedAt: TimeParam.optional().describe('default: now'),
+    inspectedAt: BodyTime.optional().describe('default: now'),
     summary: z.string().max(4000).optional(),
     findings: z.array(FindingBody).max(100).default([]),
   })
