@@ -44,9 +44,7 @@ export class KafkaSupervisionStore extends ProjectedSupervisionStore {
 
   /** Resolves once the topic has been read up to its high watermark at start. */
   async start(): Promise<void> {
-    const admin = this.#opts.kafka.admin();
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(this.#topic).finally(() => admin.disconnect());
+    const offsets = await this.#highWatermarks();
     const pending = new Set(offsets.filter((o) => BigInt(o.high) > BigInt(o.low)).map((o) => o.partition));
     const targets = new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
     let loaded!: () => void;
@@ -85,6 +83,32 @@ export class KafkaSupervisionStore extends ProjectedSupervisionStore {
       { hazards: this.hazards().length, inspections: this.inspections().length },
       'supervision store loaded',
     );
+  }
+
+  /**
+   * Offsets of the topic. Right after it was created the broker may not have elected its leader yet
+   * (NOT_LEADER_FOR_PARTITION), so this retries with backoff for up to 30 s, like the registry reader.
+   */
+  async #highWatermarks(): Promise<Array<{ partition: number; high: string; low: string }>> {
+    const deadline = Date.now() + 30_000;
+    const admin = this.#opts.kafka.admin();
+    await admin.connect();
+    try {
+      for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 2000)) {
+        try {
+          return await admin.fetchTopicOffsets(this.#topic);
+        } catch (err) {
+          if (Date.now() + delayMs > deadline) throw err;
+          this.#log.warn(
+            { err: (err as Error).message, retryInMs: delayMs },
+            'supervision offsets not available yet, retrying',
+          );
+          await new Promise((r) => setTimeout(r, delayMs));
+        }
+      }
+    } finally {
+      await admin.disconnect();
+    }
   }
 
   #apply(value: Buffer | null, offset: string): void {
