@@ -93,6 +93,8 @@ interface LatencyPhase {
   account: AlarmAccount;
   hops: HopBuckets;
   skipped: number;
+  /** gateway-ingest messages held back for seq order: released in order / hold expired. */
+  resequenced: { inOrder: number; gaveUp: number };
   /** Per service: cores used during the phase, event-loop lag p99 and max (ms) since the phase began. */
   load: { name: string; cores: number; lagP99Ms: number; lagMaxMs: number }[];
 }
@@ -177,6 +179,18 @@ const readingsTopic = topicName('readings', prefix);
 const metricsUrls = services.map((s) => `http://127.0.0.1:${s.port}/metrics`);
 const rulesMetricsUrl = `http://127.0.0.1:${services.find((s) => s.name === 'rules-worker')!.port}/metrics`;
 let alarmCollector: TopicCollector | undefined;
+const ingestMetricsUrl = `http://127.0.0.1:${services.find((s) => s.name === 'gateway-ingest')!.port}/metrics`;
+const scrapeResequenced = async () => {
+  const text = await fetch(ingestMetricsUrl)
+    .then((r) => (r.ok ? r.text() : ''))
+    .catch(() => '');
+  const sum = (outcome: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith('yujing_ingest_resequenced_total{') && l.includes(`outcome="${outcome}"`))
+      .reduce((n, l) => n + Number(l.split(' ').at(-1)), 0);
+  return { inOrder: sum('in-order'), gaveUp: sum('gave-up') };
+};
 const alarmsSeen = () =>
   (alarmCollector?.json<unknown>() ?? []).flatMap((v) => {
     const r = AlarmTransitionEvent.safeParse(v);
@@ -253,6 +267,7 @@ try {
       metricsUrls.map((u) => scrapeCounter(u, 'yujing_process_cpu_seconds_total')),
     );
     const skipped0 = await scrapeCounter(rulesMetricsUrl, 'yujing_rules_readings_skipped_total');
+    const held0 = await scrapeResequenced();
     const first = injections.length;
     const until = Date.now() + LATENCY_S * 1000;
     const load = driver.run(rate, until);
@@ -285,6 +300,8 @@ try {
     }
     const hops = hopDelta(hops0, await scrapeHops(metricsUrls));
     const skipped = (await scrapeCounter(rulesMetricsUrl, 'yujing_rules_readings_skipped_total')) - skipped0;
+    const held1 = await scrapeResequenced();
+    const resequenced = { inOrder: held1.inOrder - held0.inOrder, gaveUp: held1.gaveUp - held0.gaveUp };
     const seconds = (Date.now() - phaseStarted) / 1000;
     const serviceLoad = await Promise.all(
       services.map(async (svc, i) => ({
@@ -296,7 +313,7 @@ try {
         lagMaxMs: (await scrapeCounter(metricsUrls[i]!, 'yujing_nodejs_eventloop_lag_max_seconds')) * 1000,
       })),
     );
-    phases.push({ label, rate, account, hops, skipped, load: serviceLoad });
+    phases.push({ label, rate, account, hops, skipped, resequenced, load: serviceLoad });
     const missing = describeMissing(account);
     console.log(
       `latency phase at ${fmt(rate)} readings/s (${label}): ${mine.length} injections, ${mine.length - account.notRaised.length} raised, ${account.latenciesMs.length} of ${account.mustDeliver} deliveries, ${missing.length} missing; readings skipped by the rules-worker: ${skipped}`,
@@ -381,7 +398,7 @@ try {
             : ''
         } |`,
         `| alarm latency sensor ts → webhook, p50 / p95 / p99 / max (ms) at ${fmt(ph.rate)} readings/s | ${fmt(pct(lat, 50))} / ${fmt(pct(lat, 95))} / ${fmt(pct(lat, 99))} / ${fmt(Math.max(...lat))} |`,
-        `| readings the rules-worker skipped (out-of-order, unknown point, invalid) at ${fmt(ph.rate)} readings/s | ${fmt(ph.skipped)} |`,
+        `| readings the rules-worker skipped (out-of-order, unknown point, invalid); ingest messages held for seq order, in order / hold expired, at ${fmt(ph.rate)} readings/s | ${fmt(ph.skipped)}; ${fmt(ph.resequenced.inOrder)} / ${fmt(ph.resequenced.gaveUp)} |`,
         `| CPU cores · event-loop lag p99 / max (ms) per service at ${fmt(ph.rate)} readings/s | ${ph.load.map((l) => `${l.name} ${l.cores.toFixed(2)} · ${fmt(l.lagP99Ms)} / ${fmt(l.lagMaxMs)}`).join('; ')} |`,
         ...[...ph.hops]
           .filter(([, b]) => hopCount(b) > 0)
