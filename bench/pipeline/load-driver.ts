@@ -25,6 +25,8 @@ export class LoadDriver {
   #next = 0;
   published = 0;
   readingsPublished = 0;
+  /** Readings whose message the broker acknowledged (PUBACK): what the platform owes the gateway. */
+  readingsAcked = 0;
   inFlight = 0;
   failures = 0;
 
@@ -111,7 +113,10 @@ export class LoadDriver {
     this.published++;
     this.readingsPublished += readings.length;
     g.client.publishAsync(g.topic, body, { qos: 1 }).then(
-      () => this.inFlight--,
+      () => {
+        this.inFlight--;
+        this.readingsAcked += readings.length;
+      },
       () => {
         this.inFlight--;
         this.failures++;

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # Shared helpers for deploy/local/stack.sh and the per-service files in deploy/local/services/.
-# Sourced, never executed. Everything that stops a process lives here (stop_by_pid), once.
+# Sourced, never executed. Everything that stops a process lives here (stop_by_pid, kill_by_pid), once.
 
 # ---------------------------------------------------------------------------
 # Paths (absolute, derived from this file's location)
@@ -155,6 +155,19 @@ stop_by_pid() {
     die "$svc" "pid $pid survived SIGKILL"
   fi
   log "$svc" "stopped (pid $pid)"
+}
+
+# kill_by_pid <service> <pid>: SIGKILL (a crash, for fault tests), wait until the process is gone.
+kill_by_pid() {
+  local svc="$1" pid="$2" waited=0
+  log "$svc" "killing pid $pid (SIGKILL)"
+  kill -KILL "$pid" 2>/dev/null || true
+  while pid_alive "$pid"; do
+    (( waited >= 50 )) && die "$svc" "pid $pid survived SIGKILL for 10 s"
+    sleep 0.2
+    waited=$((waited + 1))
+  done
+  log "$svc" "killed (pid $pid)"
 }
 
 # start_detached <pidfile> <logfile> <command...>

@@ -10,6 +10,7 @@
 #   stop <svc...>          = down <svc...>      (fault tests: data is kept)
 #   restart <svc...>       stop then start
 #   bounce <svc> <secs>    stop, sleep <secs>, start (e.g. bounce questdb 10)
+#   kill <svc...>          SIGKILL by PID, no shutdown (fault matrix: a crash); data is kept
 #   mosquitto-reload       SIGHUP our broker after passwd/acl were regenerated
 #   env                    print the connection env vars (same as deploy/local/env.sh)
 # Services: kafka questdb redis mosquitto. State, caches and logs: <repo>/.stack/ (git-ignored).
@@ -25,7 +26,7 @@ done
 
 ALL_SERVICES=(redis mosquitto kafka questdb)      # start order; stop order is the reverse
 
-usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 # Validate service names; print them (all services if none given).
 services_or_all() {
@@ -83,6 +84,32 @@ cmd_status() {
   return "$rc"
 }
 
+# The PID of our running process of one service (nothing and rc 1 if none of ours runs).
+service_pid() {
+  case "$1" in
+    kafka) kafka_pid ;;
+    questdb) questdb_pid ;;
+    redis) redis_our_pid ;;
+    mosquitto) mosquitto_pid ;;
+  esac
+}
+
+# A crash on purpose: SIGKILL, no graceful shutdown; `start` brings it back on the same data.
+cmd_kill() {
+  local svcs s pid
+  (( $# )) || die stack "usage: stack.sh kill <service...>"
+  services_or_all "$@" >/dev/null          # validates names (dies on a typo)
+  mapfile -t svcs < <(services_or_all "$@")
+  take_lock
+  for s in "${svcs[@]}"; do
+    if pid="$(service_pid "$s")"; then
+      kill_by_pid "$s" "$pid"
+    else
+      die "$s" "no process of ours to kill (an external $s is never touched)"
+    fi
+  done
+}
+
 main() {
   local cmd="${1:-}"
   (( $# )) && shift
@@ -98,6 +125,7 @@ main() {
       log stack "$1 stays down for $2 s"
       sleep "$2"
       cmd_up "$1" ;;
+    kill)             cmd_kill "$@" ;;
     mosquitto-reload) mosquitto_reload ;;
     env)              bash "$LOCAL_DIR/env.sh" ;;
     -h|--help|help)   usage 0 ;;
