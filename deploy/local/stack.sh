@@ -26,7 +26,7 @@ done
 
 ALL_SERVICES=(redis mosquitto kafka questdb)      # start order; stop order is the reverse
 
-usage() { sed -n '2,19p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
+usage() { sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; exit "${1:-0}"; }
 
 # Validate service names; print them (all services if none given).
 services_or_all() {
