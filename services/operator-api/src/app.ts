@@ -34,6 +34,7 @@ import { loopRoutes } from './routes/loop-routes';
 import { maintenanceRoutes } from './routes/maintenance-routes';
 import { registryAdminRoutes } from './routes/registry-admin-routes';
 import { reportRoutes } from './routes/report-routes';
+import { rolloutRoutes } from './routes/rollout-routes';
 import { streamRoutes } from './routes/stream-routes';
 import {
   DEFAULT_TIP_OFF_LIMITS,
@@ -193,6 +194,7 @@ export async function build(deps: AppDeps): Promise<OperatorApi> {
         await typed.register(hazardReportRoutes(ctx));
         await typed.register(tipOffModerationRoutes(ctx));
         await typed.register(inspectionRoutes(ctx));
+        await typed.register(rolloutRoutes(ctx));
       }
     },
     { prefix: '/api/v1' },

@@ -92,6 +92,18 @@ export interface HistoryStore {
     to: number,
     enterpriseIds?: readonly string[],
   ): Promise<GatewayStatusRow[]>;
+  /**
+   * Buckets of `bucketMs` (10 min or 1 h) in [from, to) in which each gateway sent at least one
+   * reading, whatever its transport (在线率 from data silence).
+   */
+  readingActivity(
+    from: number,
+    to: number,
+    bucketMs: 600_000 | 3_600_000,
+    enterpriseIds: readonly string[],
+  ): Promise<{ ts: number; enterpriseId: string; gatewayId: string }[]>;
+  /** First stored reading per enterprise at or before `to` (接入: when it first sent data). */
+  firstReadings(to: number, enterpriseIds: readonly string[]): Promise<Map<string, number>>;
   /** Last reading time per point of one enterprise. */
   pointsLastSeen(enterpriseId: string): Promise<PointLastSeen[]>;
   ping(): Promise<boolean>;

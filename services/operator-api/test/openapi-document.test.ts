@@ -39,6 +39,8 @@ const EXPECTED = [
   'get /api/v1/hazards/{id}',
   'post /api/v1/hazards/{id}/{action}',
   'get /api/v1/reports/hazard-clearance',
+  'get /api/v1/reports/rollout',
+  'get /api/v1/reports/rollout.csv',
   'get /api/v1/tip-offs',
   'post /api/v1/tip-offs/{id}/accept',
   'post /api/v1/tip-offs/{id}/dismiss',

@@ -377,6 +377,18 @@ const ROUTE_CASES: Record<string, RouteCase> = {
       { method: 'GET', url: `/api/v1/reports/hazard-clearance?from=${FROM}&to=${NOW}&region=${t.county}` },
     ],
   },
+  'GET /api/v1/reports/rollout': {
+    action: 'reports',
+    requests: (t) => [
+      { method: 'GET', url: `/api/v1/reports/rollout?from=${FROM}&to=${NOW}&region=${t.county}` },
+    ],
+  },
+  'GET /api/v1/reports/rollout.csv': {
+    action: 'reports',
+    requests: (t) => [
+      { method: 'GET', url: `/api/v1/reports/rollout.csv?from=${FROM}&to=${NOW}&region=${t.county}` },
+    ],
+  },
   'GET /api/v1/tip-offs': {
     action: 'moderate',
     requests: () => [{ method: 'GET', url: '/api/v1/tip-offs' }],

@@ -131,6 +131,8 @@ export function alarmEvent(
 }
 
 export class MemoryHistory implements HistoryStore {
+  /** Readings as (ts, enterprise, gateway) for the rollout report. */
+  readingsSeen: { ts: number; enterpriseId: string; gatewayId: string }[] = [];
   alarms: AlarmTransitionEvent[] = [];
   deliveries: DeliveryRecord[] = [];
   readingsRows: ReadingBucket[] = [];
@@ -185,6 +187,27 @@ export class MemoryHistory implements HistoryStore {
   }
   async gatewayStatusBetween(from: number, to: number, ids?: readonly string[]) {
     return this.status.filter((r) => r.ts > from && r.ts <= to && (!ids || ids.includes(r.enterpriseId)));
+  }
+  async readingActivity(from: number, to: number, bucketMs: number, enterpriseIds: readonly string[]) {
+    const ids = new Set(enterpriseIds);
+    const seen = new Map<string, { ts: number; enterpriseId: string; gatewayId: string }>();
+    for (const r of this.readingsSeen) {
+      if (r.ts < from || r.ts >= to || !ids.has(r.enterpriseId)) continue;
+      const ts = r.ts - (r.ts % bucketMs);
+      seen.set(`${ts}:${r.enterpriseId}:${r.gatewayId}`, {
+        ts,
+        enterpriseId: r.enterpriseId,
+        gatewayId: r.gatewayId,
+      });
+    }
+    return [...seen.values()];
+  }
+  async firstReadings(to: number, enterpriseIds: readonly string[]) {
+    const out = new Map<string, number>();
+    for (const r of this.readingsSeen)
+      if (r.ts <= to && enterpriseIds.includes(r.enterpriseId))
+        out.set(r.enterpriseId, Math.min(out.get(r.enterpriseId) ?? Infinity, r.ts));
+    return out;
   }
   async pointsLastSeen(enterpriseId: string) {
     return this.lastSeen.filter((p) => p.enterpriseId === enterpriseId);

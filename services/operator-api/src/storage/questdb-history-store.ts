@@ -186,6 +186,36 @@ export class QuestDbHistoryStore implements HistoryStore {
     }));
   }
 
+  async readingActivity(
+    from: number,
+    to: number,
+    bucketMs: 600_000 | 3_600_000,
+    enterpriseIds: readonly string[],
+  ): Promise<{ ts: number; enterpriseId: string; gatewayId: string }[]> {
+    if (enterpriseIds.length === 0) return [];
+    const params: unknown[] = [iso(from), iso(to)];
+    const where = ['ts >= $1', 'ts < $2'];
+    inList(where, params, 'enterprise', enterpriseIds);
+    const rows = await this.q.query<{ ts: number; enterprise: string; gateway: string }>(
+      `SELECT ts, enterprise, gateway, count() n FROM ${this.tables.readings} WHERE ${where.join(' AND ')}
+       SAMPLE BY ${bucketMs === 600_000 ? '10m' : '1h'} ALIGN TO CALENDAR LIMIT 2000000`,
+      params,
+    );
+    return rows.map((r) => ({ ts: r.ts, enterpriseId: r.enterprise, gatewayId: r.gateway }));
+  }
+
+  async firstReadings(to: number, enterpriseIds: readonly string[]): Promise<Map<string, number>> {
+    if (enterpriseIds.length === 0) return new Map();
+    const params: unknown[] = [iso(to)];
+    const where = ['ts <= $1'];
+    inList(where, params, 'enterprise', enterpriseIds);
+    const rows = await this.q.query<{ enterprise: string; first: number }>(
+      `SELECT enterprise, min(ts) first FROM ${this.tables.readings} WHERE ${where.join(' AND ')}`,
+      params,
+    );
+    return new Map(rows.map((r) => [r.enterprise, r.first]));
+  }
+
   async pointsLastSeen(enterpriseId: string): Promise<PointLastSeen[]> {
     const rows = await this.q.query<{ ts: number; point: string }>(
       `SELECT ts, point FROM ${this.tables.readings} WHERE enterprise = $1 LATEST ON ts PARTITION BY point`,
