@@ -65,7 +65,10 @@ export class SequenceTracker {
         type: 'seq-reset',
         reason: 'sequence',
         at: now,
-        detail: { expectedSeq: state.highest + 1, gotSeq: seq },
+        // after seq 2^53-1 the next one is not a safe integer (the event's schema): then left out
+        detail: Number.isSafeInteger(state.highest + 1)
+          ? { expectedSeq: state.highest + 1, gotSeq: seq }
+          : { gotSeq: seq },
       });
       entry.seq = new GatewaySequence(this.#opts.window);
     }

@@ -1,3 +1,4 @@
+import { GatewayEvent } from '@yujing/schemas';
 import { describe, expect, it } from 'vitest';
 import { SequenceTracker } from '../src/index';
 
@@ -50,6 +51,14 @@ describe('SequenceTracker', () => {
     expect(!v.duplicate && v.events.map((e) => [e.type, e.detail])).toEqual([
       ['seq-reset', { expectedSeq: 4, gotSeq: 2 }],
     ]);
+  });
+
+  it('a reset after the largest seq (2^53-1) is still a valid GatewayEvent (found by the bad-input fuzzer)', () => {
+    const t = new SequenceTracker();
+    feed(t, [Number.MAX_SAFE_INTEGER]);
+    const v = t.check(E, G, 7, 1, T0);
+    expect(!v.duplicate && v.events.map((e) => [e.type, e.detail])).toEqual([['seq-reset', { gotSeq: 7 }]]);
+    for (const e of v.duplicate ? [] : v.events) expect(GatewayEvent.safeParse(e).success).toBe(true);
   });
 
   it('a seq older than the window is a reset (cannot be vouched for)', () => {
