@@ -32,6 +32,9 @@ const callers = new WeakMap<FastifyRequest, Caller>();
 export async function registerHttpIngest(app: FastifyInstance, opts: HttpIngestOptions): Promise<void> {
   let inFlight = 0;
   await app.register(async (scope) => {
+    // JSON only: Fastify's default text/plain parser would hand the route a string (taken for an
+    // empty body, 400 and an empty dead letter); any other type is now 415 (bad-input fuzzer)
+    scope.removeAllContentTypeParsers();
     scope.addContentTypeParser('application/json', { parseAs: 'buffer' }, (_req, body, done) =>
       done(null, body),
     );

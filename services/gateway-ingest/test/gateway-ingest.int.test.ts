@@ -384,6 +384,21 @@ describe('gateway-ingest over HTTP', () => {
     expect(truncated?.context).toMatchObject({ truncated: 'true', bytes: String(1024 * 1024 + 10) });
   });
 
+  it('a body that is not application/json gets 415, also text/plain (found by the bad-input fuzzer)', async () => {
+    // text/plain has a Fastify default parser: the body arrived as a string, was taken for empty
+    // bytes and answered 400 "Unexpected end of JSON input", with an empty dead letter
+    for (const type of ['text/plain', 'text/plain; charset=utf-8', 'application/xml']) {
+      const res = await post(A.httpToken, message(409), { 'content-type': type });
+      expect({ type, status: res.statusCode }).toEqual({ type, status: 415 });
+      expect(res.json()).toMatchObject({ code: 'YJ_ERR_INGEST_UNSUPPORTED_MEDIA' });
+    }
+    expect((await post(A.httpToken, message(409))).statusCode).toBe(202);
+    const charset = await post(A.httpToken, message(410), {
+      'content-type': 'application/json; charset=utf-8',
+    });
+    expect(charset.statusCode).toBe(202);
+  });
+
   it('a sentAt outside the reading window is refused at the edge: 422 naming sentAt, and dead-lettered', async () => {
     const future = await post(A.httpToken, message(406, { sentAt: now + 86_400_000 }));
     expect(future.statusCode).toBe(422);
