@@ -307,11 +307,13 @@ describe('hazards: alarm → hazard → rectified → verified; inspection findi
     const again = await api('/api/v1/inspections', tokens.county, { enterpriseId: E_DUST, findings: [] });
     expect(again.status).toBe(409);
     expect(((await again.json()) as { code: string }).code).toBe('YJ_ERR_INSPECTION_CAP');
-    const worklist = await json<{ items: { enterpriseId: string; remaining: number; cap: number }[] }>(
-      await api('/api/v1/inspections/worklist?region=140105', tokens.county),
-      200,
-    );
+    const worklist = await json<{
+      plan: { enterprises: number; cap: number; done: number; remaining: number };
+      items: { enterpriseId: string; remaining: number; cap: number }[];
+    }>(await api('/api/v1/inspections/worklist?region=140105', tokens.county), 200);
     expect(worklist.items.find((i) => i.enterpriseId === E_DUST)).toMatchObject({ cap: 1, remaining: 0 });
+    // 小店区: E_A (steel, 未定级: 12) and E_DUST (dust, 一级: 1, done).
+    expect(worklist.plan).toEqual({ enterprises: 2, cap: 13, done: 1, remaining: 12 });
     expect(worklist.items.at(-1)?.enterpriseId).toBe(E_DUST);
   });
 

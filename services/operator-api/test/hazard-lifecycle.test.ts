@@ -1,5 +1,6 @@
 import type { Actor, HazardRecord } from '@yujing/schemas';
 import { describe, expect, it } from 'vitest';
+import { criterionFor, HAZARD_CRITERIA } from '../src/hazards/hazard-criteria';
 import {
   applyHazardAction,
   type HazardCommand,
@@ -152,5 +153,21 @@ describe('hazard state machine', () => {
     expect(reportHazard({ ...input, source: { kind: 'alarm', alarmId: 'a' } }, enterprise, T0)).toMatchObject(
       { ok: false },
     );
+  });
+});
+
+describe('criteria catalogue', () => {
+  it('names a clause only for entries verified in the official text', () => {
+    for (const c of HAZARD_CRITERIA) {
+      if (c.clause !== null) expect(c.tag, c.id).toBe('[V]');
+      expect(c.source.length, c.id).toBeGreaterThan(0);
+    }
+    expect(new Set(HAZARD_CRITERIA.map((c) => c.id)).size).toBe(HAZARD_CRITERIA.length);
+  });
+
+  it('applies a criterion only to its industries', () => {
+    expect(criterionFor('dust-no-explosion-protection', ['metal-dust'])?.clause).toBe('第十一条(三)');
+    expect(criterionFor('dust-no-explosion-protection', ['steel'])).toBeUndefined();
+    expect(criterionFor('no-such-criterion', ['steel'])).toBeUndefined();
   });
 });

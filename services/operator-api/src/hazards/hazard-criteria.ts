@@ -140,6 +140,8 @@ export const HAZARD_CRITERIA: readonly HazardCriterion[] = [
 
 const BY_ID = new Map(HAZARD_CRITERIA.map((c) => [c.id, c]));
 
-export function hazardCriterion(id: string): HazardCriterion | undefined {
-  return BY_ID.get(id);
+/** The criterion when it exists and applies to one of the enterprise's industries. */
+export function criterionFor(id: string, industries: readonly Industry[]): HazardCriterion | undefined {
+  const c = BY_ID.get(id);
+  return c?.industries.some((i) => industries.includes(i)) ? c : undefined;
 }

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { apiErrors } from '../api-errors';
 import { enterpriseIdsFor, visibleTo } from '../auth/alarm-scope';
 import { clearanceReport } from '../hazards/clearance-report';
-import { HAZARD_CRITERIA, hazardCriterion } from '../hazards/hazard-criteria';
+import { criterionFor, HAZARD_CRITERIA } from '../hazards/hazard-criteria';
 import { applyHazardAction, isOverdue, reportHazard } from '../hazards/hazard-lifecycle';
 import { BodyTime, errorResponses, TimeParam } from '../http/api-schemas';
 import { authorize } from '../http/auth-hook';
@@ -194,8 +194,7 @@ export const hazardRoutes =
         if (enterpriseId === undefined)
           throw apiErrors.YJ_ERR_API_VALIDATION('enterpriseId is required for an inspector entry');
         const enterprise = enterpriseInScope(ctx, p, enterpriseId);
-        const criterion = hazardCriterion(b.criterionId);
-        if (!criterion || !criterion.industries.some((i) => enterprise.industries.includes(i)))
+        if (!criterionFor(b.criterionId, enterprise.industries))
           throw supervisionErrors.YJ_ERR_HAZARD_CRITERION(
             `criterion ${b.criterionId} does not apply to ${enterprise.name} (${enterprise.industries.join(', ')})`,
           );

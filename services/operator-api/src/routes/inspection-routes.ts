@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiErrors } from '../api-errors';
 import { enterpriseIdsFor, visibleTo } from '../auth/alarm-scope';
-import { hazardCriterion } from '../hazards/hazard-criteria';
+import { criterionFor } from '../hazards/hazard-criteria';
 import { applyHazardAction, isOverdue, OPEN_STATES, reportHazard } from '../hazards/hazard-lifecycle';
 import { BodyTime, errorResponses } from '../http/api-schemas';
 import { authorize } from '../http/auth-hook';
@@ -82,6 +82,14 @@ export const inspectionRoutes =
             200: z.object({
               year: z.number().int(),
               capsSource: z.string(),
+              plan: z
+                .object({
+                  enterprises: z.number().int(),
+                  cap: z.number().int().describe('sum of the yearly caps'),
+                  done: z.number().int(),
+                  remaining: z.number().int(),
+                })
+                .describe('the region’s inspection plan for the year: capacity within the caps'),
               items: z.array(
                 z.object({
                   enterpriseId: z.string(),
@@ -146,10 +154,18 @@ export const inspectionRoutes =
           }
         }
         const year = new Date(now + 8 * 3_600_000).getUTCFullYear();
+        const items = inspectionWorklist(enterprises, ctx.supervision.inspections(), signals, now);
+        const sum = (f: (i: (typeof items)[number]) => number) => items.reduce((n, i) => n + f(i), 0);
         return {
           year,
           capsSource: INSPECTION_CAPS.source,
-          items: inspectionWorklist(enterprises, ctx.supervision.inspections(), signals, now),
+          plan: {
+            enterprises: items.length,
+            cap: sum((i) => i.cap),
+            done: sum((i) => i.done),
+            remaining: sum((i) => i.remaining),
+          },
+          items,
         };
       },
     );
@@ -207,8 +223,7 @@ export const inspectionRoutes =
         if (refusal) throw supervisionErrors.YJ_ERR_INSPECTION_CAP(refusal);
         b.findings.forEach((f, i) => {
           if (f.criterionId === undefined) return;
-          const c = hazardCriterion(f.criterionId);
-          if (!c || !c.industries.some((x) => enterprise.industries.includes(x)))
+          if (!criterionFor(f.criterionId, enterprise.industries))
             throw supervisionErrors.YJ_ERR_HAZARD_CRITERION(
               `findings[${i}].criterionId ${f.criterionId} does not apply to ${enterprise.name}`,
             );

@@ -2,7 +2,7 @@ import { AdminCode, TipOffRecord } from '@yujing/schemas';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiErrors } from '../api-errors';
-import { hazardCriterion } from '../hazards/hazard-criteria';
+import { criterionFor } from '../hazards/hazard-criteria';
 import { reportHazard } from '../hazards/hazard-lifecycle';
 import { errorResponses } from '../http/api-schemas';
 import { authorize } from '../http/auth-hook';
@@ -161,8 +161,8 @@ export const tipOffModerationRoutes =
         const p = authorize(req, 'moderate');
         const t = pendingInScope(req.params.id, p.scope);
         const enterprise = enterpriseInScope(ctx, p, req.body.enterpriseId);
-        const criterion = hazardCriterion(req.body.criterionId);
-        if (!criterion || !criterion.industries.some((i) => enterprise.industries.includes(i)))
+        const criterion = criterionFor(req.body.criterionId, enterprise.industries);
+        if (!criterion)
           throw supervisionErrors.YJ_ERR_HAZARD_CRITERION(
             `criterion ${req.body.criterionId} does not apply to ${enterprise.name}`,
           );
