@@ -13,6 +13,7 @@ import {
   type EnterpriseState,
   evaluateBatch,
   type RulesContext,
+  type RulesOptions,
   snapshotState,
 } from '@yujing/rules-core';
 import type { EffectivePoint, NormalisedReading, RuleSpec } from '@yujing/schemas';
@@ -139,7 +140,7 @@ interface Fleet {
   points: EffectivePoint[];
 }
 
-function buildFleet(thresholdOnly: boolean): Fleet {
+function buildFleet(thresholdOnly: boolean, options?: Partial<RulesOptions>): Fleet {
   seed = 42;
   const fleet: Fleet = { ctxs: [], states: [], batches: [], points: [] };
   const t0 = Date.UTC(2026, 10, 28);
@@ -149,7 +150,7 @@ function buildFleet(thresholdOnly: boolean): Fleet {
       pointOf(eid, i, mix[i % mix.length]!, thresholdOnly),
     );
     fleet.points.push(...pts);
-    fleet.ctxs.push(compileEnterprise({ enterpriseId: eid, points: pts }));
+    fleet.ctxs.push(compileEnterprise({ enterpriseId: eid, points: pts, ...(options ? { options } : {}) }));
     fleet.states.push(createEnterpriseState(eid));
     for (let r = 0; r < ROUNDS; r++) {
       const ts = t0 + r * 1_000;
@@ -192,34 +193,150 @@ function runCore(fleet: Fleet): { perSecond: number; readings: number; transitio
   return { perSecond: readings / (Number(elapsedNs) / 1e9), readings, transitions };
 }
 
-async function runJsonRulesEngine(fleet: Fleet): Promise<{ perSecond: number; readings: number }> {
-  // Equivalent threshold rules: one rule per limit comparing the value fact to the point's limit facts.
+/**
+ * The comparison's rule set, on both sides: each point's own four limits (hh, h, l, ll, absent ones
+ * never match) with its deadband as hysteresis (a condition holds until the value is a deadband
+ * back inside), the highest matching limit wins, and the point's on/off delays before an alarm
+ * is raised or returns. Chatter detection is off in this fleet (`chatterWindowMs: 0`) because
+ * json-rules-engine has no counterpart, so both sides must raise exactly the same alarms.
+ */
+const COMPARISON_OPTIONS = { chatterWindowMs: 0 } as const;
+
+/** What the comparison counts on either side, to check both evaluated the same rules. */
+interface Outcome {
+  readings: number;
+  raises: number;
+  returns: number;
+}
+
+/** Threshold conditions with deadband hysteresis as json-rules-engine rules over per-reading facts. */
+function thresholdEngine(): Engine {
   const engine = new Engine([], { allowUndefinedFacts: true });
-  const limit = (name: string, op: string, level: number) =>
-    engine.addRule({
-      name,
-      conditions: { all: [{ fact: 'v', operator: op, value: { fact: name } }] },
-      event: { type: name, params: { level } },
+  const v = (operator: string, fact: string) => ({ fact: 'v', operator, value: { fact } });
+  const held = (conds: number[], operator: string, fact: string) => ({
+    all: [
+      conds.length === 1
+        ? { fact: 'prev', operator: 'equal', value: conds[0] }
+        : { fact: 'prev', operator: 'in', value: conds },
+      v(operator, fact),
+    ],
+  });
+  engine.addRule({
+    name: 'hh',
+    conditions: { any: [v('greaterThanInclusive', 'hh'), held([1], 'greaterThan', 'hhOff')] },
+    event: { type: 'hh' },
+  });
+  engine.addRule({
+    name: 'h',
+    conditions: { any: [v('greaterThanInclusive', 'h'), held([1, 2], 'greaterThan', 'hOff')] },
+    event: { type: 'h' },
+  });
+  engine.addRule({
+    name: 'll',
+    conditions: { any: [v('lessThanInclusive', 'll'), held([4], 'lessThan', 'llOn')] },
+    event: { type: 'll' },
+  });
+  engine.addRule({
+    name: 'l',
+    conditions: { any: [v('lessThanInclusive', 'l'), held([3, 4], 'lessThan', 'lOn')] },
+    event: { type: 'l' },
+  });
+  return engine;
+}
+
+/** Per-point facts and delay state on the json-rules-engine side (the engine itself keeps no state). */
+interface JrePoint {
+  facts: Record<string, number | undefined>;
+  onDelayMs: number;
+  offDelayMs: number;
+  prev: number;
+  active: boolean;
+  pendingSince: number;
+  offSince: number;
+}
+
+async function runJsonRulesEngine(
+  fleet: Fleet,
+  seconds: number,
+): Promise<Outcome & { perSecond: number; batches: number }> {
+  const engine = thresholdEngine();
+  const points = new Map<string, JrePoint>();
+  for (const p of fleet.points) {
+    const { hh, h, l, ll } = p.limits;
+    const db = p.deadband;
+    points.set(`${p.enterpriseId}:${p.code}`, {
+      facts: {
+        hh,
+        h,
+        l,
+        ll,
+        hhOff: hh === undefined ? undefined : hh - db,
+        hOff: h === undefined ? undefined : h - db,
+        lOn: l === undefined ? undefined : l + db,
+        llOn: ll === undefined ? undefined : ll + db,
+      },
+      onDelayMs: p.onDelayMs,
+      offDelayMs: p.offDelayMs,
+      prev: 0,
+      active: false,
+      pendingSince: -1,
+      offSince: -1,
     });
-  limit('hh', 'greaterThanInclusive', 1);
-  limit('h', 'greaterThanInclusive', 3);
-  limit('l', 'lessThanInclusive', 2);
-  limit('ll', 'lessThanInclusive', 1);
-  const byCode = new Map(fleet.points.map((p) => [`${p.enterpriseId}:${p.code}`, p.limits]));
-  let readings = 0;
+  }
+  const out = { readings: 0, raises: 0, returns: 0, batches: 0 };
   const start = process.hrtime.bigint();
-  const deadline = start + BigInt(TARGET_SECONDS * 1e9);
-  outer: for (const b of fleet.batches) {
+  const deadline = start + BigInt(Math.round(seconds * 1e9));
+  for (const b of fleet.batches) {
     const eid = fleet.ctxs[b.e]!.enterpriseId;
     for (const r of b.readings) {
-      const lim = byCode.get(`${eid}:${r.point}`)!;
-      await engine.run({ v: r.v, hh: lim.hh, h: lim.h, l: lim.l, ll: lim.ll });
-      readings++;
-      if ((readings & 1023) === 0 && process.hrtime.bigint() > deadline) break outer;
+      const pt = points.get(`${eid}:${r.point}`)!;
+      const { events } = await engine.run({ ...pt.facts, v: r.v, prev: pt.prev });
+      const hit = (t: string) => events.some((e) => e.type === t);
+      const cond = hit('hh') ? 1 : hit('h') ? 2 : hit('ll') ? 4 : hit('l') ? 3 : 0;
+      // On/off delays exactly as the rules core's alarm slot applies them.
+      if (cond !== 0) {
+        pt.offSince = -1;
+        if (!pt.active) {
+          if (pt.pendingSince === -1) pt.pendingSince = r.ts;
+          if (r.ts - pt.pendingSince >= pt.onDelayMs) {
+            pt.active = true;
+            pt.pendingSince = -1;
+            out.raises++;
+          }
+        }
+      } else {
+        pt.pendingSince = -1;
+        if (pt.active) {
+          if (pt.offSince === -1) pt.offSince = r.ts;
+          if (r.ts - pt.offSince >= pt.offDelayMs) {
+            pt.active = false;
+            pt.offSince = -1;
+            out.returns++;
+          }
+        }
+      }
+      pt.prev = cond;
+      out.readings++;
+    }
+    out.batches++;
+    if (process.hrtime.bigint() > deadline) break;
+  }
+  const elapsed = Number(process.hrtime.bigint() - start) / 1e9;
+  return { ...out, perSecond: out.readings / elapsed };
+}
+
+/** The rules core over the first `batches` batches of a fresh fleet: the alarms it raises and returns. */
+function coreOutcome(fleet: Fleet, batches: number): Outcome {
+  const out = { readings: 0, raises: 0, returns: 0 };
+  for (const b of fleet.batches.slice(0, batches)) {
+    const res = evaluateBatch(fleet.states[b.e]!, b, fleet.ctxs[b.e]!, b.receivedAt);
+    out.readings += res.evaluated;
+    for (const t of res.transitions) {
+      if (t.transition === 'raise') out.raises++;
+      else if (t.transition === 'rtn' || t.transition === 'clear') out.returns++;
     }
   }
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  return { perSecond: readings / seconds, readings };
+  return out;
 }
 
 /** Serialised size of the evaluated fleet's state, and heap + ArrayBuffer growth of a fresh copy fed the same readings. */
@@ -260,29 +377,35 @@ async function main() {
   const machine = `${cpus()[0]?.model ?? 'unknown cpu'}, ${cpus().length} cores, node ${process.version}, 1-min load average ${loadavg()[0]!.toFixed(1)} at start (shared machine)`;
   const mixFleet = buildFleet(false);
   runCore(buildFleet(false)); // warm-up on a separate fleet (JIT), not measured
-  const core = runCore(mixFleet);
-  const thrFleet = buildFleet(true);
+  const mixRun = runCore(mixFleet);
+  const thrFleet = buildFleet(true, COMPARISON_OPTIONS);
   const coreThr = runCore(thrFleet);
-  const jre = await runJsonRulesEngine(buildFleet(true));
+  const jre = await runJsonRulesEngine(buildFleet(true, COMPARISON_OPTIONS), TARGET_SECONDS);
+  // Same rules, same readings: both sides must raise and return exactly the same alarms.
+  const core = coreOutcome(buildFleet(true, COMPARISON_OPTIONS), jre.batches);
+  if (core.readings !== jre.readings || core.raises !== jre.raises || core.returns !== jre.returns)
+    throw new Error(
+      `json-rules-engine and rules-core disagree on the same readings: ${JSON.stringify({ core, jre })}`,
+    );
   const bytes = stateBytes(mixFleet, buildFleet(false));
   const ratio = coreThr.perSecond / jre.perSecond;
   const rows: Array<[string, string, string]> = [
     [
       'rules-core, standard mix (10,000 points)',
-      `${fmt(core.perSecond)} readings/s`,
-      `${fmt(core.readings)} readings, ${fmt(core.transitions)} transitions`,
+      `${fmt(mixRun.perSecond)} readings/s`,
+      `${fmt(mixRun.readings)} readings, ${fmt(mixRun.transitions)} transitions`,
     ],
     [
-      'rules-core, threshold rules only',
+      'rules-core, threshold rules (the comparison set)',
       `${fmt(coreThr.perSecond)} readings/s`,
       `${fmt(coreThr.readings)} readings`,
     ],
     [
-      'json-rules-engine 7.3.1, equivalent threshold rules',
+      'json-rules-engine 7.3.1, the same threshold rules',
       `${fmt(jre.perSecond)} readings/s`,
-      `${fmt(jre.readings)} readings`,
+      `${fmt(jre.readings)} readings; both sides raised ${fmt(jre.raises)} and returned ${fmt(jre.returns)} alarms on them`,
     ],
-    ['ratio (threshold rules, rules-core / json-rules-engine)', `${ratio.toFixed(0)}×`, ''],
+    ['ratio (threshold rules, rules-core / json-rules-engine)', `ratio ${ratio.toFixed(0)}×`, ''],
     [
       'state per point, serialised snapshot (JSON)',
       `${fmt(bytes.json)} bytes`,
