@@ -1,4 +1,5 @@
 import type { AlarmKind, AlarmState, LoopState } from '@yujing/schemas';
+import { NumberPool } from './number-pool';
 
 /** Sentinel for "no time": every timestamp field uses -1 when unset (numbers keep shapes stable). */
 export const NO_TIME = -1;
@@ -56,39 +57,115 @@ export function isSilenced(rec: AlarmRecord): boolean {
   return rec.shelvedUntil > 0 || rec.suppressed || rec.outOfService;
 }
 
+/** Offsets of a slot's numbers in its pool chunk. */
+const PENDING = 0;
+const OFF = 1;
+const DE = 2;
+const VALUE = 3;
+const LIMIT = 4;
+const ACT0 = 5;
+const ACT1 = 6;
+const ACT2 = 7;
+const SLOT_NUMBERS = 8;
+
 /**
  * Condition and delay state of one rule of one point (or of a vote group or a gateway). A class
- * so every slot has the same hidden shape; all fields are numbers or a reference.
+ * so every slot has the same hidden shape. Integers, flags and references are fields; the eight
+ * times and values live in the enterprise's `NumberPool` (number-pool.ts) behind accessors, which
+ * halves a slot's memory.
  */
 export class SlotState {
   /** Current condition: 0 = none; threshold: limit index 1 hh, 2 h, 3 l, 4 ll; others 1. */
   cond = 0;
   /** Level the current condition maps to (0 when none). */
   level = 0;
-  pendingSince = NO_TIME;
-  offSince = NO_TIME;
-  deSince = NO_TIME;
-  value = 0;
-  limit = Number.NaN;
   alarm: AlarmRecord | null = null;
-  /** Last activation times (event time), newest in act0, for chatter detection. */
-  act0 = NO_TIME;
-  act1 = NO_TIME;
-  act2 = NO_TIME;
   chattering = false;
   /** Rate/trend window memory (header + ring, see window-rules.ts), only for rules with a window. */
   win: number[] | null = null;
+  private readonly n: Float64Array;
+  private readonly o: number;
+  /** Without a pool (a slot made outside an enterprise state) the slot gets a chunk of its own. */
+  constructor(pool: NumberPool = new NumberPool(SLOT_NUMBERS, SLOT_NUMBERS)) {
+    const o = pool.reserve(SLOT_NUMBERS);
+    const n = pool.chunk;
+    this.n = n;
+    this.o = o;
+    n[o + PENDING] = NO_TIME;
+    n[o + OFF] = NO_TIME;
+    n[o + DE] = NO_TIME;
+    n[o + VALUE] = 0;
+    n[o + LIMIT] = Number.NaN;
+    n[o + ACT0] = NO_TIME;
+    n[o + ACT1] = NO_TIME;
+    n[o + ACT2] = NO_TIME;
+  }
+  get pendingSince(): number {
+    return this.n[this.o + PENDING]!;
+  }
+  set pendingSince(x: number) {
+    this.n[this.o + PENDING] = x;
+  }
+  get offSince(): number {
+    return this.n[this.o + OFF]!;
+  }
+  set offSince(x: number) {
+    this.n[this.o + OFF] = x;
+  }
+  get deSince(): number {
+    return this.n[this.o + DE]!;
+  }
+  set deSince(x: number) {
+    this.n[this.o + DE] = x;
+  }
+  get value(): number {
+    return this.n[this.o + VALUE]!;
+  }
+  set value(x: number) {
+    this.n[this.o + VALUE] = x;
+  }
+  get limit(): number {
+    return this.n[this.o + LIMIT]!;
+  }
+  set limit(x: number) {
+    this.n[this.o + LIMIT] = x;
+  }
+  /** Last activation times (event time), newest in act0, for chatter detection. */
+  get act0(): number {
+    return this.n[this.o + ACT0]!;
+  }
+  set act0(x: number) {
+    this.n[this.o + ACT0] = x;
+  }
+  get act1(): number {
+    return this.n[this.o + ACT1]!;
+  }
+  set act1(x: number) {
+    this.n[this.o + ACT1] = x;
+  }
+  get act2(): number {
+    return this.n[this.o + ACT2]!;
+  }
+  set act2(x: number) {
+    this.n[this.o + ACT2] = x;
+  }
 }
 
-/** Per-point state: last reading, frozen-value tracking, vote bits and one slot per rule. */
+/** Offsets of a point's numbers in its pool chunk. */
+const LAST_TS = 0;
+const LAST_VALUE = 1;
+const LAST_RECEIVED = 2;
+const SAME_SINCE = 3;
+const POINT_NUMBERS = 4;
+
+/**
+ * Per-point state: last reading, frozen-value tracking, vote bits and one slot per rule. Its four
+ * times and values live in the enterprise's `NumberPool`, like a slot's.
+ */
 export class PointState {
-  lastTs = NO_TIME;
-  lastValue = Number.NaN;
   /** 0 good, 1 uncertain, 2 bad. */
   lastQuality = 0;
-  lastReceivedAt = NO_TIME;
   sameCount = 0;
-  sameSince = NO_TIME;
   /** Why the point votes in its group: 1 over the limit, 2 faulted, 4 offline. */
   voteBits = 0;
   /** Ids of `slots`, aligned with the compiled rules this state was bound to. */
@@ -96,12 +173,47 @@ export class PointState {
   slots: SlotState[];
   /** The compiled point the slots are aligned with (not serialised). */
   boundTo: unknown = null;
+  private readonly n: Float64Array;
+  private readonly o: number;
   constructor(
     readonly code: string,
+    pool: NumberPool,
     ruleIds: string[] = [],
   ) {
+    const o = pool.reserve(POINT_NUMBERS);
+    const n = pool.chunk;
+    this.n = n;
+    this.o = o;
+    n[o + LAST_TS] = NO_TIME;
+    n[o + LAST_VALUE] = Number.NaN;
+    n[o + LAST_RECEIVED] = NO_TIME;
+    n[o + SAME_SINCE] = NO_TIME;
     this.ruleIds = ruleIds;
-    this.slots = ruleIds.map(() => new SlotState());
+    this.slots = ruleIds.map(() => new SlotState(pool));
+  }
+  get lastTs(): number {
+    return this.n[this.o + LAST_TS]!;
+  }
+  set lastTs(x: number) {
+    this.n[this.o + LAST_TS] = x;
+  }
+  get lastValue(): number {
+    return this.n[this.o + LAST_VALUE]!;
+  }
+  set lastValue(x: number) {
+    this.n[this.o + LAST_VALUE] = x;
+  }
+  get lastReceivedAt(): number {
+    return this.n[this.o + LAST_RECEIVED]!;
+  }
+  set lastReceivedAt(x: number) {
+    this.n[this.o + LAST_RECEIVED] = x;
+  }
+  get sameSince(): number {
+    return this.n[this.o + SAME_SINCE]!;
+  }
+  set sameSince(x: number) {
+    this.n[this.o + SAME_SINCE] = x;
   }
 }
 
@@ -142,6 +254,8 @@ export interface EnterpriseState {
   unknownPoints: number;
   /** Readings with a non-finite value or timestamp. */
   invalid: number;
+  /** Where the numbers of this enterprise's slots and points live (number-pool.ts; not serialised). */
+  numbers: NumberPool;
 }
 
 export function createEnterpriseState(enterpriseId: string): EnterpriseState {
@@ -155,5 +269,6 @@ export function createEnterpriseState(enterpriseId: string): EnterpriseState {
     outOfOrder: 0,
     unknownPoints: 0,
     invalid: 0,
+    numbers: new NumberPool(),
   };
 }

@@ -50,9 +50,13 @@ export function evaluateBatch(
   let unknownPoints = 0;
   let invalid = 0;
   const readings = batch.readings;
+  const points = ctx.points;
   for (let i = 0; i < readings.length; i++) {
     const r = readings[i]!;
-    const cp = ctx.points.get(r.point);
+    // A state already bound to a point of this context names its compiled point: one lookup.
+    let ps = state.points.get(r.point);
+    const bound = ps === undefined ? null : (ps.boundTo as CompiledPoint | null);
+    const cp = bound !== null && bound.compiledIn === points ? bound : points.get(r.point);
     if (cp === undefined) {
       unknownPoints++;
       continue;
@@ -63,8 +67,7 @@ export function evaluateBatch(
       invalid++;
       continue;
     }
-    let ps = state.points.get(r.point);
-    if (ps === undefined || ps.boundTo !== cp) ps = bindPoint(state, cp);
+    if (ps === undefined || cp !== bound) ps = bindPoint(state, cp);
     if (ts <= ps.lastTs) {
       outOfOrder++;
       continue;
@@ -90,7 +93,7 @@ export function evaluateBatch(
 function touchGateway(state: EnterpriseState, batch: BatchInput, em: TransitionEmitter): void {
   let gs = state.gateways.get(batch.gatewayId);
   if (gs === undefined) {
-    gs = { lastReceivedAt: NO_TIME, resumedAt: NO_TIME, slot: new SlotState() };
+    gs = { lastReceivedAt: NO_TIME, resumedAt: NO_TIME, slot: new SlotState(state.numbers) };
     state.gateways.set(batch.gatewayId, gs);
   }
   const silence = em.ctx.gatewayMinSilenceMs.get(batch.gatewayId);

@@ -7,6 +7,7 @@ import {
   PointState,
   SlotState,
 } from './engine-state';
+import type { NumberPool } from './number-pool';
 
 /**
  * A JSON-safe copy of an enterprise's state, for the worker's changelog. Slots are positional
@@ -65,8 +66,8 @@ function slotOut(s: SlotState): SnapshotSlot {
   ];
 }
 
-function slotIn(a: SnapshotSlot, alarms: Map<string, AlarmRecord>): SlotState {
-  const s = new SlotState();
+function slotIn(a: SnapshotSlot, alarms: Map<string, AlarmRecord>, pool: NumberPool): SlotState {
+  const s = new SlotState(pool);
   s.cond = a[0];
   s.level = a[1];
   s.pendingSince = back(a[2], -1);
@@ -124,7 +125,7 @@ export function restoreState(snap: StateSnapshot): EnterpriseState {
   for (const rec of snap.alarms)
     state.alarms.set(rec.id, { ...rec, overdueIndex: rec.overdueIndex ?? -1, heldBy: rec.heldBy ?? null });
   for (const a of snap.points) {
-    const p = new PointState(a[0]);
+    const p = new PointState(a[0], state.numbers);
     p.lastTs = back(a[1], -1);
     p.lastValue = back(a[2]);
     p.lastQuality = a[3];
@@ -133,16 +134,16 @@ export function restoreState(snap: StateSnapshot): EnterpriseState {
     p.sameSince = back(a[6], -1);
     p.voteBits = a[7];
     p.ruleIds = a[8];
-    p.slots = a[9].map((s) => slotIn(s, state.alarms));
+    p.slots = a[9].map((s) => slotIn(s, state.alarms, state.numbers));
     state.points.set(p.code, p);
   }
   for (const [id, votes, slot] of snap.groups)
-    state.groups.set(id, { votes, slot: slotIn(slot, state.alarms) } satisfies GroupState);
+    state.groups.set(id, { votes, slot: slotIn(slot, state.alarms, state.numbers) } satisfies GroupState);
   for (const [id, last, slot, resumedAt] of snap.gateways) {
     state.gateways.set(id, {
       lastReceivedAt: last,
       resumedAt: resumedAt ?? -1,
-      slot: slotIn(slot, state.alarms),
+      slot: slotIn(slot, state.alarms, state.numbers),
     } satisfies GatewayState);
   }
   for (const [id, ok, code] of snap.commands)

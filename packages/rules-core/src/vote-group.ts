@@ -23,7 +23,7 @@ export function updateVote(
   if (group === undefined) return;
   let gs: GroupState | undefined = state.groups.get(groupId);
   if (gs === undefined) {
-    gs = { votes: 0, slot: new SlotState() };
+    gs = { votes: 0, slot: new SlotState(state.numbers) };
     state.groups.set(groupId, gs);
   }
   let votes = 0;
