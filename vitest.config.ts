@@ -39,6 +39,8 @@ export default defineConfig({
           include: [
             ...sources.map((s) => `${s}/*/test/**/*.int.test.ts`),
             'test/integration/**/*.int.test.ts',
+            // bad-input fuzzing against real service processes; FUZZ_MESSAGES sets the count (make fuzz)
+            'test/fuzz/**/*.fuzz.test.ts',
           ],
           globalSetup: ['packages/testkit/src/global-setup.ts'],
           testTimeout: 120_000,
