@@ -7,12 +7,13 @@ export YJ_ROOT := $(CURDIR)
 # Node 24 LTS from .tools/node (brought by deploy/local/ensure-node.sh), ahead of Debian's Node 20.
 export PATH := $(CURDIR)/.tools/node/bin:$(PATH)
 
-.PHONY: help install stack-up stack-down stack-status up down demo test test-unit test-integration test-e2e test-browser typecheck lint bench
+.PHONY: help install stack-up stack-down stack-status up down demo test test-unit test-integration test-e2e test-browser fuzz typecheck lint bench
 
 help:
 	@echo "make demo   - run the whole system with simulated gateways and show live alarms"
 	@echo "make test   - install, start the local stack, run every test suite"
 	@echo "make up / make down, make stack-up / make stack-down, make bench"
+	@echo "make fuzz   - 100,000 generated bad and good messages into the ingest services (docs/reliability.md)"
 
 ## install: pnpm (pinned in package.json) and the workspace's dependencies from the lockfile
 install:
@@ -51,6 +52,11 @@ test-e2e: install stack-up
 test-browser: install stack-up
 	@bash deploy/local/ensure-chromium.sh
 	@source deploy/local/env.sh && pnpm exec vitest run --project browser
+
+## fuzz: the bad-input fuzz suite at full count (FUZZ_MESSAGES, default 100,000; make test runs 5,000;
+## FUZZ_SEED replays a run)
+fuzz: install stack-up
+	@source deploy/local/env.sh && FUZZ_MESSAGES=$${FUZZ_MESSAGES:-100000} pnpm exec vitest run --project integration test/fuzz
 
 up: install stack-up
 	@bash deploy/local/services.sh up
