@@ -20,7 +20,7 @@ source "$LOCAL_DIR/services-env.sh"
 
 RUN_DIR="${YJ_RUN_DIR:-$REPO_ROOT/.run}"
 DELIVERIES="$RUN_DIR/regulator-deliveries.jsonl"
-SIMULATORS=(regulator-simulator duty-robot-receiver gateway-simulator)
+SIMULATORS=(regulator-simulator duty-robot-receiver gateway-simulator hazard-walkthrough)
 STARTED_SERVICES=()
 STARTED_STACK=false
 cd "$REPO_ROOT"
@@ -92,6 +92,14 @@ start_sim gateway-simulator simulators/gateway/src/main.ts \
   SIM_FIRST_SCENARIO_AFTER="${YJ_DEMO_FIRST_SCENARIO_AFTER:-20s}" SIM_TICK_MS="${YJ_DEMO_TICK_MS:-2000}"
 
 TOKEN="$(cli token mint --role operator --scope province:140000 --name demo-operator --ttl 12h)"
+# One 重大事故隐患 through its whole life (docs/hazards.md): from the first alarm of 140108ST01, promoted by the
+# operator, confirmed by 尖草坪区, planned and rectified by the enterprise, verified by 太原市; a step every 20 s.
+start_sim hazard-walkthrough simulators/regulator/src/hazard-walkthrough-main.ts \
+  OPERATOR_API="http://127.0.0.1:${YJ_OPERATOR_API_PORT:-8080}" HAZARD_ENTERPRISE=140108ST01 \
+  TOKEN_OPERATOR="$TOKEN" \
+  TOKEN_COUNTY="$(cli token mint --role regulator --scope county:140108 --name demo-jiancaoping --ttl 12h)" \
+  TOKEN_ENTERPRISE="$(cli token mint --role enterprise --scope enterprise:140108ST01 --name demo-enterprise --ttl 12h)" \
+  TOKEN_CITY="$(cli token mint --role regulator --scope city:140100 --name demo-taiyuan --ttl 12h)"
 cat <<EOM
 
   yujing is running.
@@ -101,6 +109,7 @@ cat <<EOM
     operator token:       $RUN_DIR/demo-token (province 140000, 12 h)
     logs:                 $RUN_DIR/logs/   webhook and duty-robot deliveries: $DELIVERIES
     duty robot messages:  $RUN_DIR/logs/duty-robot-receiver.log (钉钉/企业微信 → people on duty)
+    hazard walkthrough:   $RUN_DIR/logs/hazard-walkthrough.log (one 重大事故隐患: reported → confirmed → rectifying → rectified → closed)
   The first scenario starts in ${YJ_DEMO_FIRST_SCENARIO_AFTER:-20s}, then one every ${YJ_DEMO_SCENARIO_EVERY:-60s}. Ctrl-C stops the demo.
 
 EOM

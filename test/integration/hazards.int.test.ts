@@ -8,6 +8,7 @@ import { createLogger } from '@yujing/logger';
 import { applySchema, QuestDbQuery } from '@yujing/questdb';
 import { queueName } from '@yujing/queues';
 import { publishRegistry } from '@yujing/registry';
+import { walkHazardThroughItsLife } from '@yujing/regulator-simulator';
 import { build, type RulesWorker, RulesWorkerConfig } from '@yujing/rules-worker';
 import { type HazardRecord, RegistryDocument } from '@yujing/schemas';
 import {
@@ -270,6 +271,49 @@ describe('hazards: alarm → hazard → rectified → verified; inspection findi
       'verify:reg-xiaodian',
     ]);
     expect(after.history[3]?.attachments).toEqual(['oss://yujing/hazards/photo-1.jpg']);
+  });
+
+  it("walks the demo's hazard through its whole life (simulators/regulator hazard-walkthrough)", async () => {
+    // CO-1 back to normal and over the limit again: the alarm (never acknowledged, so the same one,
+    // ISA-18.2 re-alarm) has a new transition that the restarted API sees.
+    const producer = new TypedProducer(topics.kafka, { prefix: topics.prefix });
+    await producer.connect();
+    try {
+      await producer.send('readings', [
+        { key: E_A, value: coBatch(E_A, 2, t0 + 20_000, 10) },
+        { key: E_A, value: coBatch(E_A, 3, t0 + 30_000, 30) },
+      ]);
+    } finally {
+      await producer.disconnect();
+    }
+    await waitFor(
+      async () => (await api(`/api/v1/alarms/${encodeURIComponent(alarmId)}`, tokens.operator)).ok,
+      {
+        timeoutMs: 60_000,
+        message: `the restarted API never saw a transition of ${alarmId}`,
+      },
+    );
+    const lines: string[] = [];
+    const out = await walkHazardThroughItsLife({
+      base,
+      tokens: {
+        operator: tokens.operator,
+        county: tokens.county,
+        enterprise: tokens.enterprise,
+        city: tokens.city,
+      },
+      alarmId,
+      criterionId: 'steel-water-cooled-elements',
+      pauseMs: 0,
+      say: (l) => lines.push(l),
+    });
+    expect(out.states).toEqual(['reported', 'confirmed', 'rectifying', 'rectified', 'closed']);
+    expect(lines).toHaveLength(5);
+    const stored = await json<HazardRecord>(
+      await api(`/api/v1/hazards/${out.hazardId}`, tokens.operator),
+      200,
+    );
+    expect(stored.history.at(-1)?.actor.id).toBe('reg-taiyuan');
   });
 
   it('registers an inspection finding as a confirmed hazard and holds the yearly cap of a grade-1 enterprise', async () => {
