@@ -409,7 +409,13 @@ describe(`bad-input fuzzing (${COUNT} messages, seed ${SEED})`, () => {
       }
 
       const table = outcomeTable(
-        sent.map((s) => ({ transport: s.transport, cls: s.c.cls, valid: s.c.valid, outcome: s.outcome })),
+        sent.map((s) => ({
+          transport: s.transport,
+          cls: s.c.cls,
+          valid: s.c.valid,
+          refusedUnread: s.c.refusedUnread,
+          outcome: s.outcome,
+        })),
       );
       const report = [
         `Bad-input fuzzing: ${sent.length} messages, seed ${SEED}, sent in ${(sentMs / 1000).toFixed(1)} s`,

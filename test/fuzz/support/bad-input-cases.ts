@@ -16,6 +16,7 @@ export const FUZZ_CLASSES = [
   'oversize',
   'far-time',
   'foreign-id',
+  'random-json',
 ] as const;
 export type FuzzClass = (typeof FUZZ_CLASSES)[number];
 
@@ -769,6 +770,84 @@ const foreignId = (transport: Transport): fc.Arbitrary<Mutation> => {
   );
 };
 
+/** Any reason of yj.deadletter.v1's intake list: the oracle of a randomly broken field is only "refused". */
+const ANY_REASON = [
+  'oversize',
+  'invalid-json',
+  'schema',
+  'unknown-enterprise',
+  'unknown-gateway',
+  'unknown-point',
+  'wrong-enterprise',
+  'wrong-gateway',
+  'non-finite',
+  'timestamp-too-old',
+  'timestamp-in-future',
+] as const;
+
+/** Any JSON value, strings with any UTF-16 unit (lone surrogates too), a little nesting. */
+const anyJson = fc.jsonValue({ maxDepth: 3, stringUnit: 'binary' });
+
+/**
+ * One field of the envelope or of every reading replaced by an arbitrary JSON value that the field
+ * cannot take (a number for reading.v would be valid, so numbers are left out there; a random
+ * sentAt number is years old, a random reading.ts too).
+ */
+const randomJson: fc.Arbitrary<Mutation> = fc.oneof(
+  fc
+    .record({
+      field: fc.constantFrom('v', 'gatewayId', 'seq', 'sentAt', 'readings'),
+      value: anyJson,
+      specs: validReadings,
+    })
+    // a value the field can take is no mutation: v=1, a seq that is a non-negative safe integer
+    .filter(
+      ({ field, value }) =>
+        !(field === 'v' && value === 1) &&
+        !(field === 'seq' && typeof value === 'number' && Number.isSafeInteger(value) && value >= 0),
+    )
+    .map(
+      ({ field, value, specs }): Mutation => ({
+        variant: `${field}=<random ${Array.isArray(value) ? 'array' : typeof value}>`,
+        reasons: ANY_REASON,
+        takesSeq: false,
+        render: (ctx) =>
+          encode(
+            message(
+              ctx,
+              specs.map((s, k) => reading(s, ctx, k)),
+              { [field]: value },
+            ),
+          ),
+      }),
+    ),
+  fc
+    .record({ field: fc.constantFrom('point', 'ts', 'v', 'q'), value: anyJson, specs: validReadings })
+    .filter(({ field, value }) => !(field === 'v' && typeof value === 'number'))
+    .map(
+      ({ field, value, specs }): Mutation => ({
+        variant: `reading.${field}=<random ${Array.isArray(value) ? 'array' : typeof value}>`,
+        reasons: ANY_REASON,
+        takesSeq: true,
+        render: (ctx) =>
+          encode(
+            message(
+              ctx,
+              specs.map((s, k) => ({ ...reading(s, ctx, k), [field]: value })),
+            ),
+          ),
+      }),
+    ),
+  anyJson.map(
+    (value): Mutation => ({
+      variant: `body=<random ${Array.isArray(value) ? 'array' : typeof value}>`,
+      reasons: ANY_REASON,
+      takesSeq: false,
+      render: (ctx) => encode([ctx.marker, value]),
+    }),
+  ),
+);
+
 /** Offsets a gateway may write sentAt with (UTC+14 … UTC−12, and Z). */
 const OFFSETS = ['+08:00', 'Z', '+14:00', '-12:00', '+05:45'] as const;
 const withOffset = (ms: number, offset: (typeof OFFSETS)[number]) => {
@@ -821,6 +900,7 @@ export function fuzzCase(transport: Transport): fc.Arbitrary<FuzzCase> {
     ['oversize', 1, oversize(transport)],
     ['far-time', 8, farTime],
     ['foreign-id', 9, foreignId(transport)],
+    ['random-json', 10, randomJson],
   ];
   return fc.oneof(
     ...families.map(([cls, weight, arb]) => ({

@@ -20,6 +20,8 @@ interface Row {
   transport: Transport;
   cls: FuzzClass;
   valid: boolean;
+  /** HTTP refused before reading (401, 415, over 2 MiB): no dead letter by design. */
+  refusedUnread?: boolean;
   outcome: Outcome;
 }
 
@@ -30,10 +32,10 @@ interface Row {
  */
 export function outcomeTable(rows: readonly Row[]): string {
   const lines = [
-    '| transport | class | sent | valid | acked | HTTP 4xx | HTTP 5xx | dead-lettered (by reason) | readings stored | errors |',
+    '| transport | class | sent | valid | acked | HTTP 4xx (of them refused unread) | HTTP 5xx | dead-lettered (by reason) | readings stored | errors |',
     '|---|---|---:|---:|---:|---:|---:|---|---:|---:|',
   ];
-  const total = { sent: 0, valid: 0, acked: 0, c4: 0, c5: 0, dl: 0, stored: 0, errors: 0 };
+  const total = { sent: 0, valid: 0, acked: 0, c4: 0, unread: 0, c5: 0, dl: 0, stored: 0, errors: 0 };
   for (const transport of TRANSPORTS) {
     for (const cls of FUZZ_CLASSES) {
       const mine = rows.filter((r) => r.transport === transport && r.cls === cls);
@@ -50,6 +52,7 @@ export function outcomeTable(rows: readonly Row[]): string {
         valid: mine.filter((r) => r.valid).length,
         acked: mine.filter((r) => r.outcome.acked).length,
         c4: mine.filter((r) => (r.outcome.status ?? 0) >= 400 && (r.outcome.status ?? 0) < 500).length,
+        unread: mine.filter((r) => r.refusedUnread).length,
         c5: mine.filter((r) => (r.outcome.status ?? 0) >= 500).length,
         dl,
         stored: mine.reduce((s, r) => s + (r.outcome.stored ?? 0), 0),
@@ -62,12 +65,12 @@ export function outcomeTable(rows: readonly Row[]): string {
         .join(', ');
       const http = transport === 'http';
       lines.push(
-        `| ${transport} | ${cls} | ${n.sent} | ${n.valid} | ${n.acked} | ${http ? n.c4 : '–'} | ${http ? n.c5 : '–'} | ${n.dl}${byReason ? ` (${byReason})` : ''} | ${n.stored} | ${n.errors} |`,
+        `| ${transport} | ${cls} | ${n.sent} | ${n.valid} | ${n.acked} | ${http ? `${n.c4}${n.unread ? ` (${n.unread})` : ''}` : '–'} | ${http ? n.c5 : '–'} | ${n.dl}${byReason ? ` (${byReason})` : ''} | ${n.stored} | ${n.errors} |`,
       );
     }
   }
   lines.push(
-    `| **all** | | **${total.sent}** | **${total.valid}** | **${total.acked}** | **${total.c4}** | **${total.c5}** | **${total.dl}** | **${total.stored}** | **${total.errors}** |`,
+    `| **all** | | **${total.sent}** | **${total.valid}** | **${total.acked}** | **${total.c4}** (${total.unread}) | **${total.c5}** | **${total.dl}** | **${total.stored}** | **${total.errors}** |`,
   );
   return lines.join('\n');
 }
