@@ -10,8 +10,9 @@ describe('NumberPool', () => {
       const at = pool.reserve(7);
       taken.push({ chunk: pool.chunk, at });
     }
-    taken.forEach(({ chunk, at }, i) => chunk.fill(i, at, at + 7));
-    taken.forEach(({ chunk, at }, i) => expect([...chunk.subarray(at, at + 7)]).toEqual(Array(7).fill(i)));
+    for (const [i, { chunk, at }] of taken.entries()) chunk.fill(i, at, at + 7);
+    for (const [i, { chunk, at }] of taken.entries())
+      expect([...chunk.subarray(at, at + 7)]).toEqual(Array(7).fill(i));
     expect(new Set(taken.map((t) => t.chunk)).size).toBeGreaterThan(1);
   });
 
