@@ -33,6 +33,11 @@ describe('举报 intake', () => {
     expect(res.json().issues[0].path).toBe('body.description');
   });
 
+  it('refuses a body beyond 16 KiB before parsing it', async () => {
+    const res = await post({ ...REPORT, description: 'x'.repeat(20_000) }, '203.0.113.10');
+    expect(res.statusCode).toBe(413);
+  });
+
   it('refuses the address beyond its hourly limit, then everyone beyond the total', async () => {
     expect((await post(REPORT)).statusCode).toBe(202);
     const third = await post(REPORT);

@@ -52,6 +52,8 @@ export const publicTipOffRoutes =
     app.post(
       '/public/v1/tip-offs',
       {
+        // Anyone may call it: a report is a few KiB at most, so no 4 MiB body is parsed for a stranger.
+        bodyLimit: 16 * 1024,
         schema: {
           tags: ['hazards'],
           summary:
