@@ -3,6 +3,14 @@
 # Sourced by deploy/local/stack.sh after lib.sh. Defines kafka_up, kafka_down, kafka_status.
 #
 # State: $STACK_DIR/kafka/{libs,data,logs,server.properties,log4j2.properties,cluster.id,kafka.pid}
+#
+# YJ_KAFKA_SECURITY=sasl (default plaintext) runs the broker with SASL/SCRAM and ACLs instead:
+# listener SASL_PLAINTEXT, StandardAuthorizer, allow.everyone.if.no.acl.found=false, super user
+# `admin`; one SCRAM user per yujing service (SERVICE_TOPIC_ACCESS in packages/kafka) and per
+# platform in YJ_KAFKA_PLATFORMS (comma separated ids), created at storage format time; passwords
+# in $STACK_DIR/kafka/credentials/<user> (mode 600). After start, deploy/local/kafka-provision.ts
+# creates every topic and applies the ACLs of the table. The mode is fixed when the storage is
+# formatted; switching needs a fresh $STACK_DIR/kafka/data (see deploy/local/README.md).
 
 KAFKA_VERSION="${YJ_KAFKA_VERSION:-4.1.1}"
 KAFKA_LOG4J_VERSION="${YJ_KAFKA_LOG4J_VERSION:-2.24.3}"   # = log4j-api version Kafka 4.1.x depends on
@@ -13,10 +21,47 @@ KAFKA_PID_FILE="$KAFKA_DIR/kafka.pid"
 KAFKA_LOG_DIR="$KAFKA_DIR/logs"
 KAFKA_MARKER="-Dyujing.stack.service=kafka"              # on the JVM command line; identifies our process
 KAFKA_READY_DEADLINE="${YJ_KAFKA_READY_DEADLINE:-90}"
+KAFKA_SECURITY="${YJ_KAFKA_SECURITY:-plaintext}"
+KAFKA_CREDENTIALS="$KAFKA_DIR/credentials"
+KAFKA_PROVISION=("$REPO_ROOT/node_modules/.bin/tsx" "$LOCAL_DIR/kafka-provision.ts")
+case "$KAFKA_SECURITY" in
+  plaintext|sasl) ;;
+  *) die kafka "YJ_KAFKA_SECURITY must be plaintext or sasl, not '$KAFKA_SECURITY'" ;;
+esac
 
 kafka_pid() { our_pid "$KAFKA_PID_FILE" "$KAFKA_MARKER -Dyujing.stack.dir=$STACK_DIR"; }
 
-kafka_ready() { node "$LOCAL_DIR/kafka-ready.mjs" "$YJ_STACK_HOST:$YJ_KAFKA_PORT"; }
+kafka_ready() {
+  if [[ "$KAFKA_SECURITY" == sasl ]]; then
+    kafka_as_admin "${KAFKA_PROVISION[@]}" ready
+  else
+    node "$LOCAL_DIR/kafka-ready.mjs" "$YJ_STACK_HOST:$YJ_KAFKA_PORT"
+  fi
+}
+
+# kafka_password <user>: the SCRAM password of a user of the SASL mode (made on first use).
+kafka_password() {
+  local file="$KAFKA_CREDENTIALS/$1"
+  if [[ ! -s "$file" ]]; then
+    mkdir -p "$KAFKA_CREDENTIALS"; chmod 700 "$KAFKA_CREDENTIALS"
+    (umask 077; node -e "console.log(require('crypto').randomBytes(24).toString('base64url'))" >"$file")
+  fi
+  cat "$file"
+}
+
+# Every SCRAM user of the SASL mode: admin, the yujing services, the platforms of YJ_KAFKA_PLATFORMS.
+kafka_users() {
+  printf 'admin\n'
+  "${KAFKA_PROVISION[@]}" principals
+  local p
+  for p in ${YJ_KAFKA_PLATFORMS//,/ }; do printf 'platform-%s\n' "$p"; done
+}
+
+# kafka_as_admin <cmd...>: run with the admin's SASL client settings in the environment.
+kafka_as_admin() {
+  KAFKA_BROKERS="$YJ_STACK_HOST:$YJ_KAFKA_PORT" KAFKA_SASL_USERNAME=admin \
+    KAFKA_SASL_PASSWORD="$(kafka_password admin)" "$@"
+}
 
 # Resolve kafka_2.13 + runtime deps + the log4j binding into $KAFKA_LIBS (once per version).
 kafka_resolve() {
@@ -39,16 +84,42 @@ kafka_resolve() {
 # (Re)write the configuration; cheap and keeps ports in sync with env overrides.
 kafka_write_config() {
   mkdir -p "$KAFKA_DIR/data" "$KAFKA_LOG_DIR"
-  cat >"$KAFKA_DIR/server.properties" <<EOF
+  local listeners
+  if [[ "$KAFKA_SECURITY" == sasl ]]; then
+    local admin_pw jaas
+    admin_pw="$(kafka_password admin)"
+    jaas="org.apache.kafka.common.security.scram.ScramLoginModule required username=\"admin\" password=\"$admin_pw\";"
+    # Clients and the broker itself: SCRAM on SASL_PLAINTEXT. The controller listener (KRaft
+    # does not take SCRAM there) uses SASL PLAIN with the admin as its only user, so no
+    # unauthenticated principal exists anywhere and only `admin` is a super user.
+    listeners="listeners=SASL_PLAINTEXT://$YJ_STACK_HOST:$YJ_KAFKA_PORT,CONTROLLER://$YJ_STACK_HOST:$YJ_KAFKA_CONTROLLER_PORT
+advertised.listeners=SASL_PLAINTEXT://$YJ_STACK_HOST:$YJ_KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=SASL_PLAINTEXT
+listener.security.protocol.map=CONTROLLER:SASL_PLAINTEXT,SASL_PLAINTEXT:SASL_PLAINTEXT
+sasl.enabled.mechanisms=SCRAM-SHA-256,SCRAM-SHA-512
+sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512
+listener.name.sasl_plaintext.scram-sha-256.sasl.jaas.config=$jaas
+listener.name.sasl_plaintext.scram-sha-512.sasl.jaas.config=$jaas
+sasl.mechanism.controller.protocol=PLAIN
+listener.name.controller.sasl.enabled.mechanisms=PLAIN
+listener.name.controller.plain.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required username=\"admin\" password=\"$admin_pw\" user_admin=\"$admin_pw\";
+authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer
+allow.everyone.if.no.acl.found=false
+super.users=User:admin"
+  else
+    listeners="listeners=PLAINTEXT://$YJ_STACK_HOST:$YJ_KAFKA_PORT,CONTROLLER://$YJ_STACK_HOST:$YJ_KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://$YJ_STACK_HOST:$YJ_KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"
+  fi
+  (umask 077; cat >"$KAFKA_DIR/server.properties" <<EOF
 # Generated by deploy/local/stack.sh on every start; edit the script, not this file.
 process.roles=broker,controller
 node.id=1
 controller.quorum.voters=1@$YJ_STACK_HOST:$YJ_KAFKA_CONTROLLER_PORT
-listeners=PLAINTEXT://$YJ_STACK_HOST:$YJ_KAFKA_PORT,CONTROLLER://$YJ_STACK_HOST:$YJ_KAFKA_CONTROLLER_PORT
-advertised.listeners=PLAINTEXT://$YJ_STACK_HOST:$YJ_KAFKA_PORT
-controller.listener.names=CONTROLLER
-inter.broker.listener.name=PLAINTEXT
-listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT
+$listeners
 log.dirs=$KAFKA_DIR/data
 num.partitions=1
 default.replication.factor=1
@@ -65,6 +136,7 @@ num.recovery.threads.per.data.dir=1
 log.retention.hours=24
 log.segment.bytes=134217728
 EOF
+  )
   cat >"$KAFKA_DIR/log4j2.properties" <<'EOF'
 # Log4j 2 (properties format: YAML would need jackson-dataformat-yaml). Generated by stack.sh.
 status = warn
@@ -84,23 +156,36 @@ EOF
 
 # Format the KRaft storage once (meta.properties marks a formatted log dir).
 kafka_format_once() {
-  [[ -f "$KAFKA_DIR/data/meta.properties" ]] && return 0
-  local id
+  if [[ -f "$KAFKA_DIR/data/meta.properties" ]]; then
+    local formatted
+    formatted="$(cat "$KAFKA_DIR/security" 2>/dev/null || echo plaintext)"
+    [[ "$formatted" == "$KAFKA_SECURITY" ]] || die kafka "the storage in $KAFKA_DIR/data was formatted for" \
+      "$formatted, not YJ_KAFKA_SECURITY=$KAFKA_SECURITY; stop Kafka and remove $KAFKA_DIR/data to switch"
+    return 0
+  fi
+  local id scram=() user pw
   if [[ ! -s "$KAFKA_DIR/cluster.id" ]]; then
     # Kafka Uuid = base64url (no padding) of 16 random bytes; avoid a leading '-'.
     id="$(node -e "let s;do{s=require('crypto').randomBytes(16).toString('base64url')}while(s[0]==='-');console.log(s)")"
     printf '%s\n' "$id" >"$KAFKA_DIR/cluster.id"
   fi
   id="$(<"$KAFKA_DIR/cluster.id")"
-  log kafka "formatting KRaft storage in $KAFKA_DIR/data (cluster id $id)"
+  if [[ "$KAFKA_SECURITY" == sasl ]]; then
+    while read -r user; do
+      pw="$(kafka_password "$user")"
+      scram+=(--add-scram "SCRAM-SHA-256=[name=$user,password=$pw]" --add-scram "SCRAM-SHA-512=[name=$user,password=$pw]")
+    done < <(kafka_users)
+  fi
+  log kafka "formatting KRaft storage in $KAFKA_DIR/data (cluster id $id, $KAFKA_SECURITY, $((${#scram[@]} / 4)) SCRAM users)"
   if ! "$JAVA17_HOME/bin/java" -Xmx256m \
       -Dlog4j2.configurationFile="$KAFKA_DIR/log4j2.properties" -Dkafka.logs.dir="$KAFKA_LOG_DIR" \
       -cp "$KAFKA_LIBS/*" kafka.tools.StorageTool format \
-      --config "$KAFKA_DIR/server.properties" --cluster-id="$id" --ignore-formatted \
+      --config "$KAFKA_DIR/server.properties" --cluster-id="$id" --ignore-formatted "${scram[@]}" \
       >>"$KAFKA_LOG_DIR/format.log" 2>&1; then
     log_tail "$KAFKA_LOG_DIR/format.log"
     die kafka "storage format failed"
   fi
+  printf '%s\n' "$KAFKA_SECURITY" >"$KAFKA_DIR/security"
 }
 
 kafka_up() {
@@ -131,7 +216,7 @@ kafka_up() {
       || die kafka "could not start the JVM"
     pid="$(read_pid "$KAFKA_PID_FILE")"
     log kafka "starting org.apache.kafka:kafka_2.13:$KAFKA_VERSION from Maven jars on Java 17 (pid $pid," \
-      "PLAINTEXT $YJ_STACK_HOST:$YJ_KAFKA_PORT, controller $YJ_KAFKA_CONTROLLER_PORT, heap $KAFKA_HEAP)"
+      "${KAFKA_SECURITY^^} $YJ_STACK_HOST:$YJ_KAFKA_PORT, controller $YJ_KAFKA_CONTROLLER_PORT, heap $KAFKA_HEAP)"
   fi
   local start=$SECONDS
   until kafka_ready >/dev/null 2>&1; do
@@ -146,6 +231,11 @@ kafka_up() {
     sleep 1
   done
   log kafka "ready after $((SECONDS - start))s: $(kafka_ready)"
+  if [[ "$KAFKA_SECURITY" == sasl ]]; then
+    local platforms=()
+    read -r -a platforms <<<"${YJ_KAFKA_PLATFORMS//,/ }"
+    kafka_as_admin "${KAFKA_PROVISION[@]}" apply "${platforms[@]}" || die kafka "topic and ACL provisioning failed"
+  fi
 }
 
 kafka_down() {

@@ -11,4 +11,10 @@ export {
   secretVar,
   urlVar,
 } from './env-types';
+export {
+  KAFKA_SECURITY_ENV,
+  type KafkaSecurity,
+  type KafkaSecurityEnv,
+  kafkaSecurityOf,
+} from './kafka-env';
 export { type EnvSource, formatConfigIssues, loadConfig, loadConfigOrExit } from './load-config';

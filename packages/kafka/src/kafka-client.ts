@@ -10,6 +10,16 @@ export interface KafkaClientOptions {
   requestTimeoutMs?: number;
   /** Retries of a single request before kafkajs gives up (callers add their own outer loop). */
   retries?: number;
+  /**
+   * TLS and SASL/SCRAM (from `kafkaSecurityOf` in @yujing/config). Absent = PLAINTEXT. The
+   * password is revealed only here, into kafkajs; it is never logged.
+   */
+  security?: KafkaClientSecurity;
+}
+
+export interface KafkaClientSecurity {
+  tls?: { ca?: string; cert?: string; key?: string; rejectUnauthorized: boolean };
+  sasl?: { mechanism: 'scram-sha-256' | 'scram-sha-512'; username: string; password: { reveal(): string } };
 }
 
 const LEVEL: Record<number, 'error' | 'warn' | 'info' | 'debug'> = {
@@ -37,5 +47,14 @@ export function createKafka(opts: KafkaClientOptions): Kafka {
         log[LEVEL[level] ?? 'info'](rest, message);
       },
   };
+  const { tls, sasl } = opts.security ?? {};
+  if (tls) config.ssl = { ...tls };
+  if (sasl) {
+    const { mechanism, username, password } = sasl;
+    config.sasl =
+      mechanism === 'scram-sha-256'
+        ? { mechanism, username, password: password.reveal() }
+        : { mechanism, username, password: password.reveal() };
+  }
   return new Kafka(config);
 }

@@ -1,4 +1,5 @@
 import type { Admin, Kafka } from 'kafkajs';
+import { platformInboundTopic } from './topic-access';
 import { TOPICS, type TopicId, topicName } from './topic-catalogue';
 
 export interface EnsureTopicsOptions {
@@ -8,6 +9,8 @@ export interface EnsureTopicsOptions {
   /** Override partition counts (tests use fewer to keep rebalances quick). */
   partitions?: Partial<Record<TopicId, number>>;
   replicationFactor?: number;
+  /** Also each platform's own inbound topic `yj.telemetry.inbound.v1.<id>` (spec of telemetryInbound). */
+  platforms?: readonly string[];
 }
 
 /**
@@ -20,9 +23,13 @@ export async function ensureTopics(kafka: Kafka, opts: EnsureTopicsOptions = {})
   try {
     const ids = opts.topics ?? (Object.keys(TOPICS) as TopicId[]);
     const existing = new Set(await admin.listTopics());
-    const wanted = ids
-      .map((id) => ({ id, name: topicName(id, opts.prefix) }))
-      .filter(({ name }) => !existing.has(name));
+    const wanted = [
+      ...ids.map((id) => ({ id, name: topicName(id, opts.prefix) })),
+      ...(opts.platforms ?? []).map((p) => ({
+        id: 'telemetryInbound' as const,
+        name: platformInboundTopic(p, opts.prefix),
+      })),
+    ].filter(({ name }) => !existing.has(name));
     if (wanted.length > 0) {
       // kafkajs' own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker
       // answers for a moment after creation; wait for the leaders ourselves instead.

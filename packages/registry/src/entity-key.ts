@@ -9,6 +9,8 @@ import {
   Gateway as GatewaySchema,
   Person,
   type Person as PersonType,
+  Platform,
+  type Platform as PlatformType,
   type Point,
   Point as PointSchema,
   type RegistryDocument,
@@ -31,6 +33,7 @@ export interface RegistryEntityOf {
   subscription: WebhookSubscription;
   person: PersonType;
   roster: DutyRosterType;
+  platform: PlatformType;
 }
 export type RegistryEntity = RegistryEntityOf[RegistryEntityKind];
 
@@ -44,6 +47,7 @@ export const ENTITY_SCHEMAS: { [K in RegistryEntityKind]: z.ZodType<RegistryEnti
   subscription: WebhookSubscriptionSchema,
   person: Person,
   roster: DutyRoster,
+  platform: Platform,
 };
 
 /** Which RegistryDocument section holds each kind. */
@@ -56,6 +60,7 @@ export const DOCUMENT_SECTION = {
   subscription: 'subscriptions',
   person: 'people',
   roster: 'rosters',
+  platform: 'platforms',
 } as const satisfies { [K in RegistryEntityKind]: keyof RegistryDocument };
 
 /**

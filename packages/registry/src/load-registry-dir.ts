@@ -118,6 +118,7 @@ export async function loadRegistryDir(
     templates: [],
     policies: [],
     subscriptions: [],
+    platforms: [],
     people: [],
     rosters: [],
   };

@@ -9,6 +9,7 @@ import {
   type Gateway,
   issuesToRecords,
   type Person,
+  type Platform,
   type Point,
   type RegistryDocument,
   type RegistryEntityKind,
@@ -59,6 +60,7 @@ export class RegistryStore {
   readonly #subscriptions = new Map<string, WebhookSubscription>();
   readonly #people = new Map<string, Person>();
   readonly #rosters = new Map<string, DutyRoster>();
+  readonly #platforms = new Map<string, Platform>();
   readonly #meta = new Map<string, EntityMeta>();
   readonly #effective = new Map<string, EffectivePoint | null>();
   readonly #listeners = new Set<(change: RegistryChange) => void>();
@@ -176,6 +178,7 @@ export class RegistryStore {
       subscriptions: this.subscriptions(),
       people: this.people(),
       rosters: this.rosters(),
+      platforms: this.platforms(),
     });
   }
 
@@ -199,6 +202,13 @@ export class RegistryStore {
   }
   person(id: string): Person | undefined {
     return this.#people.get(id);
+  }
+  /** External platforms that send telemetry over Kafka, each with the enterprises it may speak for. */
+  platforms(): Platform[] {
+    return byId(this.#platforms);
+  }
+  platform(id: string): Platform | undefined {
+    return this.#platforms.get(id);
   }
   /** On-call rosters (值班表). */
   rosters(): DutyRoster[] {
@@ -241,6 +251,9 @@ export class RegistryStore {
       case 'roster':
         this.#rosters.set(id, data as DutyRoster);
         break;
+      case 'platform':
+        this.#platforms.set(id, data as Platform);
+        break;
     }
     this.#changed(kind, id, false);
   }
@@ -276,6 +289,9 @@ export class RegistryStore {
         break;
       case 'roster':
         existed = this.#rosters.delete(id);
+        break;
+      case 'platform':
+        existed = this.#platforms.delete(id);
         break;
     }
     if (existed) this.#changed(kind, id, true);

@@ -215,5 +215,11 @@ export function validateRegistry(
         at(roster, path, `person ${personId} does not hold the role ${roster.role}`);
     }
   }
+  // 8. platforms speak only for enterprises the registry knows (kafka-ingest checks each record)
+  for (const platform of out.platforms) {
+    platform.enterprises.forEach((e, i) => {
+      if (!enterprises.has(e)) at(platform, `enterprises.${i}`, `unknown enterprise ${e}`);
+    });
+  }
   return { document: out, problems };
 }

@@ -33,6 +33,7 @@ const doc = (over: Partial<RegistryDocument>): RegistryDocument => ({
   subscriptions: [],
   people: [],
   rosters: [],
+  platforms: [],
   ...over,
 });
 const record = (kind: RegistryRecord['kind'], id: string, data: unknown, version = 1): RegistryRecord => ({

@@ -307,6 +307,24 @@ export const WebhookSubscription = z.object({
 });
 export type WebhookSubscription = z.infer<typeof WebhookSubscription>;
 
+/**
+ * An external data platform (企业监测平台, 第三方接入平台) that sends telemetry over Kafka for
+ * some enterprises. Its Kafka principal is `User:platform-<id>` and it may write only
+ * `yj.telemetry.inbound.v1.<id>`; kafka-ingest dead-letters a record of that topic for an
+ * enterprise not listed here as `wrong-enterprise` (docs/access-control.md, "Kafka").
+ */
+export const Platform = z.object({
+  id: z
+    .string()
+    .regex(
+      /^[a-z0-9][a-z0-9-]{0,62}$/,
+      'lower-case letters, digits and "-" (it names a Kafka topic and principal)',
+    ),
+  name: z.string().min(1),
+  enterprises: z.array(z.string().min(1)).min(1).describe('the enterprises this platform may speak for'),
+});
+export type Platform = z.infer<typeof Platform>;
+
 /** One registry file: any mix of entities. */
 export const RegistryDocument = z.object({
   enterprises: z.array(Enterprise).default([]),
@@ -317,6 +335,7 @@ export const RegistryDocument = z.object({
   subscriptions: z.array(WebhookSubscription).default([]),
   people: z.array(Person).default([]),
   rosters: z.array(DutyRoster).default([]),
+  platforms: z.array(Platform).default([]),
 });
 export type RegistryDocument = z.infer<typeof RegistryDocument>;
 
@@ -329,6 +348,7 @@ export const RegistryEntityKind = z.enum([
   'subscription',
   'person',
   'roster',
+  'platform',
 ]);
 export type RegistryEntityKind = z.infer<typeof RegistryEntityKind>;
 

@@ -1,4 +1,4 @@
-import { durationMs, intVar, listVar, logLevelVar, portVar } from '@yujing/config';
+import { durationMs, intVar, KAFKA_SECURITY_ENV, listVar, logLevelVar, portVar } from '@yujing/config';
 import { z } from 'zod';
 import { NotifyConfig } from './notify/notify-config';
 import { parseCidr } from './ssrf-guard';
@@ -28,6 +28,7 @@ const privateTargets = () =>
 export const DispatcherConfig = z
   .object({
     KAFKA_BROKERS: listVar().default(['127.0.0.1:9092']).describe('Kafka bootstrap brokers, comma separated'),
+    ...KAFKA_SECURITY_ENV,
     KAFKA_CLIENT_ID: z
       .string()
       .min(1)

@@ -1,4 +1,4 @@
-import { loadConfigOrExit } from '@yujing/config';
+import { kafkaSecurityOf, loadConfigOrExit } from '@yujing/config';
 import { createKafka, ensureTopics } from '@yujing/kafka';
 import { createLogger } from '@yujing/logger';
 import { RegistryReader } from '@yujing/registry';
@@ -16,7 +16,12 @@ import { DispatcherConfig } from './config';
 const SERVICE = 'alert-dispatcher';
 const config = loadConfigOrExit(SERVICE, DispatcherConfig);
 const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
-const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, logger });
+const kafka = createKafka({
+  clientId: config.KAFKA_CLIENT_ID,
+  brokers: config.KAFKA_BROKERS,
+  security: kafkaSecurityOf(config),
+  logger,
+});
 const metricsRegistry = createMetricsRegistry(SERVICE);
 const registryReader = new RegistryReader({ kafka, prefix: config.TOPIC_PREFIX, logger });
 const dispatcher = buildDispatcher({

@@ -1,4 +1,12 @@
-import { durationMs, intVar, listVar, logLevelVar, portVar, secretVar } from '@yujing/config';
+import {
+  durationMs,
+  intVar,
+  KAFKA_SECURITY_ENV,
+  listVar,
+  logLevelVar,
+  portVar,
+  secretVar,
+} from '@yujing/config';
 import { z } from 'zod';
 
 /** gateway-ingest configuration, read once from the environment in main.ts. */
@@ -12,6 +20,7 @@ export const GatewayIngestConfig = z.object({
   HTTP_PORT: portVar().default(8081).describe('port of POST /ingest/v1/telemetry and the ops routes'),
   /** Kafka bootstrap servers. */
   KAFKA_BROKERS: listVar().describe('comma separated Kafka bootstrap servers, e.g. 127.0.0.1:9092'),
+  ...KAFKA_SECURITY_ENV,
   /** '' in production; tests isolate themselves with a unique prefix. */
   TOPIC_PREFIX: z.string().default('').describe('prefix of every Kafka topic name (tests use a unique one)'),
   /** yujing's own Mosquitto, its service-accounts listener (gateways use another, docs/access-control.md). */

@@ -1,4 +1,4 @@
-import { loadConfigOrExit } from '@yujing/config';
+import { kafkaSecurityOf, loadConfigOrExit } from '@yujing/config';
 import { createKafka, ensureTopics } from '@yujing/kafka';
 import { createLogger } from '@yujing/logger';
 import { RegistryReader } from '@yujing/registry';
@@ -8,7 +8,12 @@ import { GatewayIngestConfig } from './config';
 
 const config = loadConfigOrExit('gateway-ingest', GatewayIngestConfig);
 const logger = createLogger({ service: 'gateway-ingest', level: config.LOG_LEVEL });
-const kafka = createKafka({ clientId: 'gateway-ingest', brokers: config.KAFKA_BROKERS, logger });
+const kafka = createKafka({
+  clientId: 'gateway-ingest',
+  brokers: config.KAFKA_BROKERS,
+  security: kafkaSecurityOf(config),
+  logger,
+});
 
 await ensureTopics(kafka, {
   prefix: config.TOPIC_PREFIX,

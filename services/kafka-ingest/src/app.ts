@@ -1,6 +1,7 @@
 import {
   type BatchConsumer,
   DeadLetterPublisher,
+  platformInboundTopic,
   runBatchConsumer,
   TypedProducer,
   topicName,
@@ -17,7 +18,7 @@ import {
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { KafkaIngestConfig } from './config';
-import { InboundProcessor } from './inbound-processor';
+import { InboundProcessor, type PlatformRegistry } from './inbound-processor';
 import { createKafkaIngestMetrics, type KafkaIngestMetrics } from './kafka-ingest-metrics';
 import { nativeAdapter } from './native-adapter';
 import type { TelemetryAdapter } from './telemetry-adapter';
@@ -26,7 +27,12 @@ export interface KafkaIngestDeps {
   config: KafkaIngestConfig;
   logger: Logger;
   kafka: Kafka;
-  registry: IntakeRegistry;
+  registry: IntakeRegistry & PlatformRegistry;
+  /**
+   * Platforms whose own inbound topic (`yj.telemetry.inbound.v1.<id>`, the only one their Kafka
+   * principal may write) is consumed besides the shared one. main.ts takes them from the registry.
+   */
+  platforms?: readonly string[];
   /** Format adapters, tried in order (native first by default). */
   adapters?: readonly TelemetryAdapter[];
   limits?: IntakeLimits;
@@ -55,6 +61,7 @@ export function buildKafkaIngest(deps: KafkaIngestDeps): KafkaIngest {
     producer,
     deadLetters,
     registry: deps.registry,
+    topicPrefix: config.TOPIC_PREFIX,
     tracker,
     adapters: deps.adapters ?? [nativeAdapter],
     limits: deps.limits ?? DEFAULT_INTAKE_LIMITS,
@@ -84,7 +91,10 @@ export function buildKafkaIngest(deps: KafkaIngestDeps): KafkaIngest {
       consumer = await runBatchConsumer({
         kafka: deps.kafka,
         groupId: config.GROUP_ID,
-        topics: [topicName('telemetryInbound', config.TOPIC_PREFIX)],
+        topics: [
+          topicName('telemetryInbound', config.TOPIC_PREFIX),
+          ...(deps.platforms ?? []).map((id) => platformInboundTopic(id, config.TOPIC_PREFIX)),
+        ],
         logger,
         fromBeginning: true,
         partitionsConsumedConcurrently: config.PARTITIONS_CONCURRENTLY,

@@ -1,10 +1,11 @@
-import { durationMs, intVar, listVar, logLevelVar, portVar } from '@yujing/config';
+import { durationMs, intVar, KAFKA_SECURITY_ENV, listVar, logLevelVar, portVar } from '@yujing/config';
 import { z } from 'zod';
 
 /** kafka-ingest configuration, read once from the environment in main.ts. */
 export const KafkaIngestConfig = z.object({
   /** Kafka bootstrap servers (the inbound topic and our outputs live on the same cluster). */
   KAFKA_BROKERS: listVar().describe('comma separated Kafka bootstrap servers, e.g. 127.0.0.1:9092'),
+  ...KAFKA_SECURITY_ENV,
   /** '' in production; tests isolate themselves with a unique prefix. */
   TOPIC_PREFIX: z.string().default('').describe('prefix of every Kafka topic name (tests use a unique one)'),
   /** One group for all instances: more instances = more partitions of yj.telemetry.inbound.v1 in parallel. */

@@ -1,4 +1,4 @@
-import type { DeadLetterPublisher, TypedProducer } from '@yujing/kafka';
+import { type DeadLetterPublisher, platformOfInboundTopic, type TypedProducer } from '@yujing/kafka';
 import type { Logger } from '@yujing/logger';
 import { encodeReadingBatch, type GatewayEvent } from '@yujing/schemas';
 import {
@@ -15,10 +15,17 @@ import type { KafkaMessage } from 'kafkajs';
 import type { KafkaIngestMetrics } from './kafka-ingest-metrics';
 import type { InboundRecord, TelemetryAdapter } from './telemetry-adapter';
 
+/** The registry's platforms: which enterprises each may speak for (schemas `Platform`). */
+export interface PlatformRegistry {
+  platform(id: string): { enterprises: readonly string[] } | undefined;
+}
+
 export interface InboundProcessorDeps {
   producer: TypedProducer;
   deadLetters: DeadLetterPublisher;
-  registry: IntakeRegistry;
+  registry: IntakeRegistry & PlatformRegistry;
+  /** Topic prefix, to tell a platform's own inbound topic (`yj.telemetry.inbound.v1.<id>`) from the shared one. */
+  topicPrefix: string;
   tracker: SequenceTracker;
   adapters: readonly TelemetryAdapter[];
   limits: IntakeLimits;
@@ -56,6 +63,11 @@ export class InboundProcessor {
     const pending: [string, string, number, number][] = [];
     /** [receivedAt, newest sensor ts] of each accepted batch, for the alarm-path hops. */
     const accepted: [number, number][] = [];
+    // Records of `yj.telemetry.inbound.v1.<platform>` were written by that platform's principal
+    // (only it has WRITE there); records of the shared topic come from yujing's own producers.
+    const platformId = platformOfInboundTopic(topic, this.#d.topicPrefix);
+    const speaksFor =
+      platformId === undefined ? undefined : this.#d.registry.platform(platformId)?.enterprises;
     for (const m of messages) {
       const raw = m.value ?? Buffer.alloc(0);
       const where = { topic, partition: String(partition), offset: m.offset };
@@ -77,6 +89,24 @@ export class InboundProcessor {
         continue;
       }
       const { enterpriseId } = decoded;
+      if (platformId !== undefined && !speaksFor?.includes(enterpriseId)) {
+        const r = rejection(
+          'wrong-enterprise',
+          speaksFor === undefined
+            ? `platform ${platformId} is not in the registry, so it speaks for no enterprise`
+            : `platform ${platformId} may not speak for enterprise ${enterpriseId}`,
+        );
+        letters.push(
+          deadLetterOf(r, 'kafka', raw, this.#now(), {
+            ...where,
+            adapter: adapter.name,
+            enterpriseId,
+            platformId,
+          }),
+        );
+        metrics.messages.inc({ outcome: 'rejected' });
+        continue;
+      }
       const receivedAt = this.#now();
       const out = intakeMessage(
         decoded.message,

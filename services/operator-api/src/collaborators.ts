@@ -12,6 +12,7 @@ import type {
   Gateway,
   LoopState,
   Person,
+  Platform,
   Point,
   RegistryDocument,
   RegistryEntityKind,
@@ -154,6 +155,9 @@ export interface RegistryView {
   subscriptions(): WebhookSubscription[];
   people(): Person[];
   rosters(): DutyRoster[];
+  /** External platforms that send telemetry over Kafka (docs/access-control.md, "Kafka"). */
+  platforms(): Platform[];
+  platform(id: string): Platform | undefined;
 }
 
 /** Nonces of used acknowledge links (one-time links in notification messages). */

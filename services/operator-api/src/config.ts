@@ -1,4 +1,12 @@
-import { durationMs, intVar, listVar, logLevelVar, portVar, secretVar } from '@yujing/config';
+import {
+  durationMs,
+  intVar,
+  KAFKA_SECURITY_ENV,
+  listVar,
+  logLevelVar,
+  portVar,
+  secretVar,
+} from '@yujing/config';
 import { z } from 'zod';
 import { isKnownDevSecret } from './auth/known-dev-secrets';
 
@@ -75,6 +83,7 @@ export const OperatorApiConfig = z
       .describe('failed bearer-token checks per IP and minute before 429 (per instance)'),
     /** Kafka bootstrap brokers. */
     KAFKA_BROKERS: listVar().default(['127.0.0.1:9092']).describe('comma separated Kafka brokers'),
+    ...KAFKA_SECURITY_ENV,
     /** Prefix of every topic name, so tests and tenants run isolated. */
     TOPIC_PREFIX: z.string().default('').describe('prefix of every Kafka topic ("" in production)'),
     /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
-import { loadConfigOrExit } from '@yujing/config';
+import { kafkaSecurityOf, loadConfigOrExit } from '@yujing/config';
 import { createKafka, ensureTopics, TypedProducer } from '@yujing/kafka';
 import { createLogger } from '@yujing/logger';
 import { QuestDbQuery, tableNames } from '@yujing/questdb';
@@ -27,7 +27,12 @@ const config = loadConfigOrExit(SERVICE, OperatorApiConfig);
 const logger = createLogger({ service: SERVICE, level: config.LOG_LEVEL });
 const instanceId = config.INSTANCE_ID ?? hostname();
 
-const kafka = createKafka({ clientId: `${SERVICE}-${instanceId}`, brokers: config.KAFKA_BROKERS, logger });
+const kafka = createKafka({
+  clientId: `${SERVICE}-${instanceId}`,
+  brokers: config.KAFKA_BROKERS,
+  security: kafkaSecurityOf(config),
+  logger,
+});
 await ensureTopics(kafka, {
   prefix: config.TOPIC_PREFIX,
   topics: ['alarms', 'alarmCommands', 'alarmCommandResults', 'registry', 'supervision'],

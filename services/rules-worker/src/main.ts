@@ -1,4 +1,4 @@
-import { loadConfigOrExit } from '@yujing/config';
+import { kafkaSecurityOf, loadConfigOrExit } from '@yujing/config';
 import { createKafka } from '@yujing/kafka';
 import { createLogger } from '@yujing/logger';
 import { installGracefulShutdown, startOpsServer } from '@yujing/service-runtime';
@@ -7,7 +7,12 @@ import { RulesWorkerConfig } from './config';
 
 const config = loadConfigOrExit('rules-worker', RulesWorkerConfig);
 const logger = createLogger({ service: 'rules-worker', level: config.LOG_LEVEL });
-const kafka = createKafka({ clientId: config.CLIENT_ID, brokers: config.KAFKA_BROKERS, logger });
+const kafka = createKafka({
+  clientId: config.CLIENT_ID,
+  brokers: config.KAFKA_BROKERS,
+  security: kafkaSecurityOf(config),
+  logger,
+});
 const worker = build({ config, logger, kafka });
 
 let shuttingDown = false;

@@ -1,4 +1,12 @@
-import { durationMs, intVar, listVar, logLevelVar, portVar, urlVar } from '@yujing/config';
+import {
+  durationMs,
+  intVar,
+  KAFKA_SECURITY_ENV,
+  listVar,
+  logLevelVar,
+  portVar,
+  urlVar,
+} from '@yujing/config';
 import { z } from 'zod';
 
 const ttl = (fallback: string) =>
@@ -11,6 +19,7 @@ const ttl = (fallback: string) =>
 export const StoreWriterConfig = z.object({
   /** Kafka bootstrap brokers, comma separated. */
   KAFKA_BROKERS: listVar().default(['127.0.0.1:9092']),
+  ...KAFKA_SECURITY_ENV,
   /** Prefix of every topic name ('' in production; tests isolate themselves with a unique one). */
   TOPIC_PREFIX: z.string().default(''),
   /** Consumer group; every store-writer instance joins the same one and shares the partitions. */

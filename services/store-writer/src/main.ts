@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { loadConfigOrExit } from '@yujing/config';
+import { kafkaSecurityOf, loadConfigOrExit } from '@yujing/config';
 import { createKafka, ensureTopics } from '@yujing/kafka';
 import { createLogger } from '@yujing/logger';
 import { applySchema, createIlpSender, QuestDbQuery } from '@yujing/questdb';
@@ -13,7 +13,12 @@ const logger = createLogger({ service: 'store-writer', level: config.LOG_LEVEL }
 const registry = createMetricsRegistry('store-writer');
 const ddlDir = config.QDB_DDL_DIR ?? fileURLToPath(new URL('../../../deploy/questdb', import.meta.url));
 
-const kafka = createKafka({ clientId: config.KAFKA_CLIENT_ID, brokers: config.KAFKA_BROKERS, logger });
+const kafka = createKafka({
+  clientId: config.KAFKA_CLIENT_ID,
+  brokers: config.KAFKA_BROKERS,
+  security: kafkaSecurityOf(config),
+  logger,
+});
 const query = new QuestDbQuery({ connectionString: config.QUESTDB_PG, max: 2 });
 await ensureTopics(kafka, { prefix: config.TOPIC_PREFIX });
 const tables = await applySchema(query, ddlDir, {

@@ -73,6 +73,7 @@ export function buildE2eFleet(
     // No people: the e2e run checks regulator webhooks; person routing has its own tests.
     people: [],
     rosters: [],
+    platforms: [],
   };
   const fleet = buildFleetModel(document);
   const resolved = scenarios.map((s, i) =>

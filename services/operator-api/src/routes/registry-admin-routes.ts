@@ -120,6 +120,9 @@ function listKind(
     case 'template':
       // Registry templates only: the built-in catalogue ships with the code and cannot be edited here.
       return ctx.registry.templates();
+    case 'platform':
+      // A platform that speaks for an enterprise outside the caller's scope stays hidden.
+      return ctx.registry.platforms().filter((x) => x.enterprises.every(inScope));
   }
 }
 
@@ -175,6 +178,8 @@ export const registryAdminRoutes =
         for (const roster of doc.rosters) mayWriteDuty(ctx, p, 'roster', roster.id, roster.scope);
         if (doc.templates.length > 0) mayWrite(ctx, p, 'template', undefined);
         if (doc.policies.length > 0) mayWrite(ctx, p, 'policy', undefined);
+        // A platform gains Kafka write access for its enterprises: a province-wide write, like templates.
+        if (doc.platforms.length > 0) mayWrite(ctx, p, 'platform', undefined);
         for (const [i, sub] of doc.subscriptions.entries())
           mayWriteSubscription(ctx, p, sub.id, sub.scope, sub.url, `body.subscriptions.${i}.url`);
         const out = await ctx.registryWriter.publish(doc, `api:${p.id}`);
@@ -300,5 +305,7 @@ function exists(ctx: RouteContext, kind: RegistryEntityKind, id: string): boolea
       return ctx.registry.rosters().some((x) => x.id === id);
     case 'template':
       return ctx.registry.template(id) !== undefined;
+    case 'platform':
+      return ctx.registry.platform(id) !== undefined;
   }
 }
