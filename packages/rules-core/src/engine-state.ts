@@ -226,6 +226,11 @@ export interface GatewayState {
    */
   resumedAt: number;
   slot: SlotState;
+  /**
+   * Point states of the gateway's last batch by reading position (evaluate-batch.ts; not
+   * serialised). A point's state object is never replaced within one enterprise state.
+   */
+  order?: PointState[];
 }
 
 export interface GroupState {
