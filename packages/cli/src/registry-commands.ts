@@ -1,5 +1,5 @@
 import { userInfo } from 'node:os';
-import { listVar, loadConfig } from '@yujing/config';
+import { KAFKA_SECURITY_ENV, kafkaSecurityOf, listVar, loadConfig } from '@yujing/config';
 import { createKafka, ensureTopics, TypedProducer } from '@yujing/kafka';
 import { createLogger } from '@yujing/logger';
 import { loadRegistryDir, publishRegistry, type RegistryProblem, RegistryReader } from '@yujing/registry';
@@ -11,6 +11,8 @@ import { EXIT } from './exit-codes';
 const PublishEnv = z.object({
   /** Kafka bootstrap brokers, comma-separated; the local stack listens on 127.0.0.1:9092. */
   KAFKA_BROKERS: listVar().default(['127.0.0.1:9092']),
+  /** TLS and SASL/SCRAM (the CLI's principal is yj-cli in the SASL mode; docs/access-control.md). */
+  ...KAFKA_SECURITY_ENV,
   /** Prefix of every topic name ('' in production; tests use a unique one). */
   TOPIC_PREFIX: z.string().default(''),
   /** Who the records say made the change; defaults to cli:<os user>. */
@@ -31,7 +33,7 @@ async function loadOrReport(dir: string, io: CliIo) {
 }
 
 const summary = (d: Awaited<ReturnType<typeof loadRegistryDir>>['document']) =>
-  `${d.enterprises.length} enterprises, ${d.gateways.length} gateways, ${d.points.length} points, ${d.templates.length} templates, ${d.policies.length} policies, ${d.subscriptions.length} subscriptions, ${d.people.length} people, ${d.rosters.length} rosters`;
+  `${d.enterprises.length} enterprises, ${d.gateways.length} gateways, ${d.points.length} points, ${d.templates.length} templates, ${d.policies.length} policies, ${d.subscriptions.length} subscriptions, ${d.people.length} people, ${d.rosters.length} rosters, ${d.platforms.length} platforms`;
 
 const DIR = {
   name: 'dir',
@@ -65,6 +67,7 @@ export const registryCommands: CliCommandGroup = {
       details: [
         'environment:',
         '  KAFKA_BROKERS        comma separated brokers (default 127.0.0.1:9092)',
+        '  KAFKA_SECURITY_PROTOCOL, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD  SASL/SCRAM (user yj-cli)',
         '  TOPIC_PREFIX         prefix of every topic name (default "")',
         '  REGISTRY_CHANGED_BY  who the records say made the change (default cli:<os user>)',
         '  LOG_LEVEL            Kafka client log level (default warn)',
@@ -82,7 +85,12 @@ export const registryCommands: CliCommandGroup = {
           level: env.LOG_LEVEL,
           destination: process.stderr,
         });
-        const kafka = createKafka({ clientId: 'yujing-cli', brokers: env.KAFKA_BROKERS, logger });
+        const kafka = createKafka({
+          clientId: 'yujing-cli',
+          brokers: env.KAFKA_BROKERS,
+          security: kafkaSecurityOf(env),
+          logger,
+        });
         await ensureTopics(kafka, { prefix: env.TOPIC_PREFIX, topics: ['registry'] });
         const reader = new RegistryReader({ kafka, prefix: env.TOPIC_PREFIX, logger });
         const producer = new TypedProducer(kafka, { prefix: env.TOPIC_PREFIX });
