@@ -40,7 +40,9 @@ const RESUME = new Set(['unshelve', 'shelve-expired', 'unsuppress', 'in-service'
  *
  * - raise / escalate (re-alarm, severity rise): (re-)plan the policy's steps and reminders;
  * - ack: cancel steps that stop on acknowledgement and the reminders; notify who was notified;
- * - rtn: the condition is gone — stop escalating (no notice; the clear brings it);
+ * - rtn: the condition is gone — stop escalating (no notice; the clear brings it), but the raise's
+ *   immediate steps (afterMs 0) still go out: after a rules-worker outage its catch-up emits a raise
+ *   and its rtn milliseconds apart, and that alarm happened and is unacknowledged (docs/reliability.md);
  * - clear: cancel everything; 'alarm.resolved' to everyone notified;
  * - close (销号): cancel everything; 'alarm.closed' to everyone notified;
  * - shelve / suppress / out-of-service: pause; their reverse re-plans an alarm still unacknowledged;
@@ -84,8 +86,9 @@ export class TransitionHandler {
         break;
       }
       case 'rtn': {
-        const { plan } = await state.update(ev, { cleared: true });
-        await this.#cancel(ev.alarmId, plan, 'all');
+        // Not `cleared`: the claim of a still-queued immediate step must pass (the clear sets it).
+        const { plan } = await state.update(ev, {});
+        await this.#cancel(ev.alarmId, plan, 'returned');
         break;
       }
       case 'clear':
@@ -238,9 +241,25 @@ export class TransitionHandler {
     );
   }
 
-  async #cancel(alarmId: string, plan: PlanRef | undefined, which: 'acknowledged' | 'all'): Promise<void> {
+  async #cancel(
+    alarmId: string,
+    plan: PlanRef | undefined,
+    which: 'acknowledged' | 'returned' | 'all',
+  ): Promise<void> {
     if (!plan) return;
     let ids = planJobIds(alarmId, plan.planVersion, plan.stepCount, plan.reminderCount);
+    if (which === 'returned') {
+      // The immediate steps were due at the raise itself: they stay, everything later goes.
+      const policy = this.deps.registry.policies().find((p) => p.id === plan.policyId);
+      const keep = new Set(
+        (policy?.steps ?? []).flatMap((s, i) =>
+          s.afterMs === 0
+            ? [escalationJobId({ alarmId, planVersion: plan.planVersion, kind: 'step', stepIndex: i })]
+            : [],
+        ),
+      );
+      ids = ids.filter((id) => !keep.has(id));
+    }
     if (which === 'acknowledged') {
       // Steps with `unless: cleared` keep running after an ack; the processor re-checks anyway.
       const policy = this.deps.registry.policies().find((p) => p.id === plan.policyId);
