@@ -7,7 +7,9 @@
 //                                                           inbound topic) and the ACLs of the table
 //
 // Environment: KAFKA_BROKERS, KAFKA_SASL_USERNAME, KAFKA_SASL_PASSWORD (the admin), optional
-// KAFKA_TOPIC_PREFIX. The ACLs come from SERVICE_TOPIC_ACCESS in packages/kafka/src/topic-access.ts.
+// KAFKA_TOPIC_PREFIX, and KAFKA_ACL_PROBE_USER / KAFKA_ACL_PROBE_PASSWORD: a service user that `apply`
+// waits for until the broker's authorizer lets it describe the registry topic (the controller
+// acknowledges CreateAcls a moment before the broker enforces them). The ACLs come from SERVICE_TOPIC_ACCESS in packages/kafka/src/topic-access.ts.
 import { Secret } from '../../packages/config/src/index.ts';
 import {
   applyKafkaAcls,
@@ -17,6 +19,7 @@ import {
   platformPrincipal,
   removeAclsNotIn,
   SERVICE_TOPIC_ACCESS,
+  topicName,
 } from '../../packages/kafka/src/index.ts';
 import { createLogger } from '../../packages/logger/src/index.ts';
 
@@ -66,12 +69,45 @@ if (command === 'ready') {
     ...platforms.map((p) => `User:${platformPrincipal(p)}`),
   ];
   const removed = await removeAclsNotIn(kafka, bindings, principals);
+  await untilAclsApply();
   console.log(
     `kafka-provision: ${created.length} topic(s) created, ${bindings.length} ACLs applied, ${removed} stale removed` +
       ` (${platforms.length} platform(s))`,
   );
   process.exit(0);
 } else {
+  usage();
+}
+
+async function untilAclsApply(): Promise<void> {
+  const user = process.env.KAFKA_ACL_PROBE_USER;
+  const secret = process.env.KAFKA_ACL_PROBE_PASSWORD;
+  if (!user || !secret) return;
+  const probe = createKafka({
+    clientId: 'yujing-kafka-provision-probe',
+    brokers,
+    logger,
+    retries: 0,
+    security: { sasl: { mechanism: 'scram-sha-512', username: user, password: new Secret(secret) } },
+  });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const admin = probe.admin();
+    try {
+      await admin.connect();
+      await admin.fetchTopicMetadata({ topics: [topicName('registry', prefix)] });
+      return;
+    } catch (err) {
+      if (Date.now() > deadline)
+        throw new Error(`ACLs not in force for ${user} after 30 s: ${(err as Error).message}`);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+function usage(): never {
   console.error('usage: kafka-provision.ts principals | ready | apply [platform…]');
   process.exit(2);
 }

@@ -234,7 +234,8 @@ kafka_up() {
   if [[ "$KAFKA_SECURITY" == sasl ]]; then
     local platforms=()
     read -r -a platforms <<<"${YJ_KAFKA_PLATFORMS//,/ }"
-    kafka_as_admin "${KAFKA_PROVISION[@]}" apply "${platforms[@]}" || die kafka "topic and ACL provisioning failed"
+    KAFKA_ACL_PROBE_USER=yj-cli KAFKA_ACL_PROBE_PASSWORD="$(kafka_password yj-cli)" \
+      kafka_as_admin "${KAFKA_PROVISION[@]}" apply "${platforms[@]}" || die kafka "topic and ACL provisioning failed"
   fi
 }
 
