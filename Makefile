@@ -7,13 +7,14 @@ export YJ_ROOT := $(CURDIR)
 # Node 24 LTS from .tools/node (brought by deploy/local/ensure-node.sh), ahead of Debian's Node 20.
 export PATH := $(CURDIR)/.tools/node/bin:$(PATH)
 
-.PHONY: help install stack-up stack-down stack-status up down demo test test-unit test-integration test-e2e test-browser fuzz typecheck lint bench
+.PHONY: help install stack-up stack-down stack-status up down demo test test-unit test-integration test-e2e test-browser fault-matrix fuzz typecheck lint bench
 
 help:
 	@echo "make demo   - run the whole system with simulated gateways and show live alarms"
 	@echo "make test   - install, start the local stack, run every test suite"
 	@echo "make up / make down, make stack-up / make stack-down, make bench"
 	@echo "make fuzz   - 100,000 generated bad and good messages into the ingest services (docs/reliability.md)"
+	@echo "make fault-matrix - kill -9 and restart each part under load, on a stack of its own (docs/reliability.md)"
 
 ## install: pnpm (pinned in package.json) and the workspace's dependencies from the lockfile
 install:
@@ -57,6 +58,10 @@ test-browser: install stack-up
 ## FUZZ_SEED replays a run)
 fuzz: install stack-up
 	@source deploy/local/env.sh && FUZZ_MESSAGES=$${FUZZ_MESSAGES:-100000} pnpm exec vitest run --project integration test/fuzz
+
+## fault-matrix: every row of the fault matrix on its own stack (.stack-faults, 2xxxx ports); CI runs a slice
+fault-matrix: install
+	@bash deploy/local/fault-matrix.sh
 
 up: install stack-up
 	@bash deploy/local/services.sh up
