@@ -192,7 +192,8 @@ kafka_up() {
   local pid
   if pid="$(kafka_pid)"; then
     if our_listener kafka "$pid" "$YJ_STACK_HOST" "$YJ_KAFKA_PORT" && kafka_ready >/dev/null 2>&1; then
-      log kafka "already running (pid $pid) on $YJ_STACK_HOST:$YJ_KAFKA_PORT, nothing to do"
+      log kafka "already running (pid $pid) on $YJ_STACK_HOST:$YJ_KAFKA_PORT"
+      kafka_provision
       return 0
     fi
     log kafka "our process (pid $pid) is running but not ready yet, waiting"
@@ -231,12 +232,17 @@ kafka_up() {
     sleep 1
   done
   log kafka "ready after $((SECONDS - start))s: $(kafka_ready)"
-  if [[ "$KAFKA_SECURITY" == sasl ]]; then
-    local platforms=()
-    read -r -a platforms <<<"${YJ_KAFKA_PLATFORMS//,/ }"
-    KAFKA_ACL_PROBE_USER=yj-cli KAFKA_ACL_PROBE_PASSWORD="$(kafka_password yj-cli)" \
-      kafka_as_admin "${KAFKA_PROVISION[@]}" apply "${platforms[@]}" || die kafka "topic and ACL provisioning failed"
-  fi
+  kafka_provision
+}
+
+# SASL mode: create the topics and (re)apply the ACL table, also on an already running broker,
+# so a changed table takes effect with `stack.sh up kafka`.
+kafka_provision() {
+  [[ "$KAFKA_SECURITY" == sasl ]] || return 0
+  local platforms=()
+  read -r -a platforms <<<"${YJ_KAFKA_PLATFORMS//,/ }"
+  KAFKA_ACL_PROBE_USER=yj-cli KAFKA_ACL_PROBE_PASSWORD="$(kafka_password yj-cli)" \
+    kafka_as_admin "${KAFKA_PROVISION[@]}" apply "${platforms[@]}" || die kafka "topic and ACL provisioning failed"
 }
 
 kafka_down() {

@@ -25,6 +25,7 @@ export {
   provisionedTopics,
   SERVICE_TOPIC_ACCESS,
   type TopicAccess,
+  topicsToEnsure,
   type YujingPrincipalId,
 } from './topic-access';
 export { deleteTopicsWithPrefix, type EnsureTopicsOptions, ensureTopics } from './topic-admin';

@@ -52,7 +52,7 @@ export const SERVICE_TOPIC_ACCESS = {
   'alert-dispatcher': {
     principal: 'yj-alert-dispatcher',
     reads: ['registry', 'alarms'],
-    writes: ['deliveries'],
+    writes: ['deliveries', 'deadLetter'],
     groups: [REGISTRY_READER, { name: 'alert-dispatcher' }],
   },
   'operator-api': {
@@ -166,6 +166,17 @@ export function kafkaAclBindings(platformIds: readonly string[], prefix = ''): A
     topic(platformPrincipal(id), platformInboundTopic(id, prefix), 'DESCRIBE');
   }
   return out;
+}
+
+/**
+ * The catalogue topics a service must find at start: with PLAINTEXT (no ACLs) every topic, so any
+ * service started first creates them all; with authentication only its own — the provisioning step
+ * created them all, and it may not even see (DESCRIBE) the others.
+ */
+export function topicsToEnsure(service: YujingPrincipalId, securityProtocol: string): TopicId[] | undefined {
+  if (securityProtocol === 'PLAINTEXT') return undefined;
+  const access: TopicAccess = SERVICE_TOPIC_ACCESS[service];
+  return [...new Set([...access.reads, ...access.writes])];
 }
 
 /** Every topic the ACLs name, to create before the services start (they get no CREATE grant). */

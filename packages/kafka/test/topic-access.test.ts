@@ -4,6 +4,7 @@ import {
   platformInboundTopic,
   platformOfInboundTopic,
   SERVICE_TOPIC_ACCESS,
+  topicsToEnsure,
 } from '../src/topic-access';
 import { topicName } from '../src/topic-catalogue';
 
@@ -63,5 +64,14 @@ describe('Kafka ACLs generated from the topic access table', () => {
     expect(platformOfInboundTopic(topicName('telemetryInbound'))).toBeUndefined();
     expect(platformOfInboundTopic('yj.telemetry.inbound.v1.Not_Valid')).toBeUndefined();
     expect(() => kafkaAclBindings(['Bad Id'])).toThrow(/not a topic\/principal suffix/);
+  });
+});
+
+describe('topicsToEnsure', () => {
+  it('is every topic with PLAINTEXT and only the service’s own with authentication', () => {
+    expect(topicsToEnsure('store-writer', 'PLAINTEXT')).toBeUndefined();
+    expect(topicsToEnsure('alert-dispatcher', 'SASL_SSL')?.sort()).toEqual(
+      ['alarms', 'deadLetter', 'deliveries', 'registry'].sort(),
+    );
   });
 });

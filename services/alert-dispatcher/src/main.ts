@@ -1,5 +1,5 @@
 import { kafkaSecurityOf, loadConfigOrExit } from '@yujing/config';
-import { createKafka, ensureTopics } from '@yujing/kafka';
+import { createKafka, ensureTopics, topicsToEnsure } from '@yujing/kafka';
 import { createLogger } from '@yujing/logger';
 import { RegistryReader } from '@yujing/registry';
 import {
@@ -53,7 +53,10 @@ async function prepare(): Promise<void> {
   const START_ATTEMPTS = 10;
   for (let attempt = 1; ; attempt++) {
     try {
-      await ensureTopics(kafka, { prefix: config.TOPIC_PREFIX });
+      await ensureTopics(kafka, {
+        prefix: config.TOPIC_PREFIX,
+        topics: topicsToEnsure('alert-dispatcher', config.KAFKA_SECURITY_PROTOCOL),
+      });
       await registryReader.start();
       return;
     } catch (err) {

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { kafkaSecurityOf, loadConfigOrExit } from '@yujing/config';
-import { createKafka, ensureTopics } from '@yujing/kafka';
+import { createKafka, ensureTopics, topicsToEnsure } from '@yujing/kafka';
 import { createLogger } from '@yujing/logger';
 import { applySchema, createIlpSender, QuestDbQuery } from '@yujing/questdb';
 import { createMetricsRegistry, installGracefulShutdown, startOpsServer } from '@yujing/service-runtime';
@@ -20,7 +20,10 @@ const kafka = createKafka({
   logger,
 });
 const query = new QuestDbQuery({ connectionString: config.QUESTDB_PG, max: 2 });
-await ensureTopics(kafka, { prefix: config.TOPIC_PREFIX });
+await ensureTopics(kafka, {
+  prefix: config.TOPIC_PREFIX,
+  topics: topicsToEnsure('store-writer', config.KAFKA_SECURITY_PROTOCOL),
+});
 const tables = await applySchema(query, ddlDir, {
   tablePrefix: config.QDB_TABLE_PREFIX,
   ttl: {
