@@ -1,11 +1,11 @@
 export { createTestQueueName, obliterateQueue, uniqueQueueName } from './bullmq-queue-name';
+export { freePort, PrivateRedis } from './private-redis';
 export {
   createQuestDbTablePrefix,
   dropQuestDbTables,
   listQuestDbTables,
   questdbTablePrefix,
 } from './questdb-table-prefix';
-export { freePort, PrivateRedis } from './private-redis';
 export { type ServiceEnv, serviceEnv } from './service-env';
 export { openSse, type SseClient } from './sse-client';
 export { createTestTopics, type TestTopics, testKafka, uniqueGroupId } from './test-kafka';
