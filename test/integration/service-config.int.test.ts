@@ -27,6 +27,7 @@ interface BadConfigCase {
 // but lists no broker.
 const CASES: Record<string, BadConfigCase> = {
   'alert-dispatcher': { bad: { KAFKA_BROKERS: ',', OPS_PORT: 'notaport', WEBHOOK_TIMEOUT_MS: 'soon' } },
+  console: { bad: { PORT: 'notaport', OPERATOR_API_URL: 'not a url', SHUTDOWN_TIMEOUT_MS: 'soon' } },
   'gateway-ingest': {
     bad: { KAFKA_BROKERS: ',', HTTP_PORT: 'notaport', GAP_GRACE: 'soon' },
     valid: { MQTT_PASSWORD: SECRET },
