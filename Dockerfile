@@ -12,6 +12,8 @@ RUN pnpm install --frozen-lockfile
 COPY tsconfig.base.json tsconfig.json ./
 # The console's web app (Vite build into services/console/dist), which the console service serves.
 RUN pnpm --filter @yujing/console run --if-present build
+# The yujing CLI as one bundle on plain node (registry publish, broker-auth), no tsx at run time.
+RUN pnpm --filter @yujing/cli run build
 COPY deploy/questdb ./deploy/questdb
 ENV NODE_ENV=production
 USER node

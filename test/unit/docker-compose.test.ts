@@ -106,8 +106,13 @@ describe('docker-compose.yml (static: no Docker on this machine)', () => {
     for (const [name, s] of Object.entries(services)) {
       if (!isYujingImage(s)) continue;
       const cmd = s.command as string[];
-      const entry = cmd.find((a) => a.endsWith('.ts'));
-      expect(entry, `${name}: command runs a .ts entry`).toBeDefined();
+      // A service's src/main.ts (under tsx), or the CLI's launcher of its bundle, which the image builds.
+      const entry = cmd.find((a) => a.endsWith('.ts') || a.endsWith('.mjs'));
+      expect(entry, `${name}: command runs a .ts or .mjs entry`).toBeDefined();
+      if (entry === 'packages/cli/bin/yujing.mjs')
+        expect(readFileSync(join(ROOT, 'Dockerfile'), 'utf8'), `${name}: the image builds the CLI`).toContain(
+          'pnpm --filter @yujing/cli run build',
+        );
       expect(existsSync(join(repoPath(s.working_dir ?? '/app'), entry!)), `${name}: ${entry} exists`).toBe(
         true,
       );
