@@ -52,6 +52,8 @@ export class MqttIntake {
   readonly #dropNoticeAt = new Map<string, number>();
   #stopping = false;
   #inFlight = 0;
+  /** The shared-subscription filters, subscribed again on every reconnect (see #connect). */
+  #filters: string[] = [];
 
   constructor(opts: MqttIntakeOptions) {
     this.#o = opts;
@@ -78,6 +80,7 @@ export class MqttIntake {
     const filters = roots.flatMap((e) =>
       ['telemetry', 'status'].map((ch) => `$share/${this.#o.shareGroup}/yj/v1/${e}/+/${ch}`),
     );
+    this.#filters = filters;
     await Promise.all(
       Array.from({ length: this.#o.connections }, async (_, i) => {
         const client = this.#connect(mqttClientId(this.#o.clientIdPrefix, this.#o.password, i));
@@ -132,9 +135,17 @@ export class MqttIntake {
     });
     const log = this.#log.child({ connection: clientId.slice(clientId.lastIndexOf('-') + 1) });
     let wasConnected = false;
+    let connects = 0;
     client.on('connect', (connack) => {
       wasConnected = true;
       log.info({ sessionPresent: connack.sessionPresent }, 'mqtt connected');
+      // After a broker crash (kill -9) Mosquitto restores our session from its last autosave and
+      // answers sessionPresent without the shared subscription, so mqtt.js does not resubscribe and
+      // nothing arrives any more (the fault matrix, docs/reliability.md). Subscribing again is idempotent.
+      if (connects++ > 0 && this.#filters.length > 0)
+        client.subscribe(this.#filters, { qos: 1 }, (err) => {
+          if (err) log.error({ err }, 'resubscribe after reconnect failed');
+        });
     });
     client.on('close', () => {
       if (!wasConnected || this.#stopping) return;
