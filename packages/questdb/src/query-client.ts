@@ -1,4 +1,5 @@
 import pg from 'pg';
+import { isConnectionFailure } from './connection-failure';
 import { questdbErrors } from './questdb-errors';
 
 const TIMESTAMP_OID = 1114;
@@ -54,6 +55,10 @@ export class QuestDbQuery {
       const res = await this.pool.query<R>(sql, [...params]);
       return res.rows;
     } catch (err) {
+      if (isConnectionFailure(err))
+        throw questdbErrors.YJ_ERR_QUESTDB_UNAVAILABLE(`QuestDB unreachable: ${(err as Error).message}`, {
+          cause: err,
+        });
       throw questdbErrors.YJ_ERR_QUESTDB_QUERY_FAILED(`QuestDB query failed: ${(err as Error).message}`, {
         cause: err,
       });
