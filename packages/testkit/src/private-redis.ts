@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -84,6 +84,25 @@ export class PrivateRedis {
         }
       },
       { timeoutMs: 15_000, message: `private redis-server on ${this.port} answering PING` },
+    );
+  }
+
+  /**
+   * Waits until `fragment` is in the AOF files on disk, i.e. what a kill -9 keeps. With
+   * `appendfsync everysec` Redis may hold a write back while an fsync is slow (a loaded machine), so a
+   * test that crashes Redis right after a write waits for this first instead of racing the flush.
+   */
+  async waitForAof(fragment: string, timeoutMs = 15_000): Promise<void> {
+    const aofDir = join(this.dir, 'appendonlydir');
+    await waitFor(
+      async () => {
+        const names = await readdir(aofDir).catch(() => [] as string[]);
+        for (const name of names.filter((n) => n.endsWith('.aof'))) {
+          if ((await readFile(join(aofDir, name), 'utf8')).includes(fragment)) return true;
+        }
+        return false;
+      },
+      { timeoutMs, message: `'${fragment}' written to the AOF in ${aofDir}` },
     );
   }
 

@@ -13,7 +13,7 @@ import { type Harness, payload, startHarness } from './dispatcher-harness';
  */
 const DELAYS = { cityMs: 15_000, provinceMs: 17_000 };
 
-async function scheduleThenCrash(h: Harness, redis: PrivateRedis) {
+async function scheduleThenCrash(h: Harness, redis: PrivateRedis, opts: { aof: boolean }) {
   const raise = raiseEvent(E1, 1);
   await h.send(raise);
   const steps = [2, 3].map((stepIndex) =>
@@ -29,6 +29,9 @@ async function scheduleThenCrash(h: Harness, redis: PrivateRedis) {
     { timeoutMs: 10_000, message: 'city and province steps scheduled as delayed jobs' },
   );
   // Still due in the future at the moment of the crash: otherwise this would prove nothing.
+  expect(Date.now()).toBeLessThan(raise.emittedAt + DELAYS.cityMs);
+  // With AOF, crash only once both jobs are in the file (what a kill -9 keeps), not mid-flush.
+  if (opts.aof) for (const id of steps) await redis.waitForAof(id);
   expect(Date.now()).toBeLessThan(raise.emittedAt + DELAYS.cityMs);
   await redis.restart();
   return { raise, steps };
@@ -47,7 +50,7 @@ describe('delayed escalation jobs across a Redis kill -9', () => {
   });
 
   it('with AOF, the city and province steps still fire after Redis restarts', async () => {
-    const { raise } = await scheduleThenCrash(h, redis);
+    const { raise } = await scheduleThenCrash(h, redis, { aof: true });
     const got = await waitFor(
       () => {
         const city = h.receiver.for('city-140100', raise.alarmId);
@@ -77,7 +80,7 @@ describe('the same crash without AOF (the failure the stack no longer has)', () 
   });
 
   it('loses the delayed steps', async () => {
-    const { steps } = await scheduleThenCrash(h, redis);
+    const { steps } = await scheduleThenCrash(h, redis, { aof: false });
     const after = await waitFor(
       async () => {
         try {

@@ -113,6 +113,8 @@ describe('operator-api while its Redis is killed and restarted', () => {
     });
     expect(revoke.statusCode).toBe(200);
     expect((await get('/api/v1/admin/deliveries/dead-lettered', await admin())).statusCode).toBe(200);
+    // What a crash keeps is what reached the AOF file: wait for the revocation to be there.
+    await redis.waitForAof('tok-leaked');
 
     await redis.kill9();
 
