@@ -1,9 +1,8 @@
 import { createHmac } from 'node:crypto';
 import type { ContactChannel } from '@yujing/schemas';
 import type { AddressPolicy } from '../../ssrf-guard';
-import { type ChannelAdapter, isRetryableCode, type ProviderCodePolicy } from './channel-adapter';
-import { jsonBody, postRequest } from './channel-http';
-import { transportOutcome } from './provider-answer';
+import type { ChannelAdapter, ProviderCodePolicy } from './channel-adapter';
+import { postRobotMessage } from './robot-webhook';
 
 type DingTalkChannel = Extract<ContactChannel, { kind: 'dingtalk' }>;
 
@@ -51,27 +50,15 @@ export function dingTalkAdapter(opts: {
         markdown: { title: message.notice.title, text: message.notice.markdown },
         at: { atMobiles: channel.atMobiles, isAtAll: false },
       });
-      const x = await postRequest({
+      return postRobotMessage({
+        provider: 'dingtalk',
+        codes: DINGTALK_CODES,
         url: dingTalkUrl(channel, opts.now()),
         body,
-        contentType: 'application/json; charset=utf-8',
         timeoutMs,
         policy: opts.policy,
         requireHttps: opts.requireHttps ?? false,
       });
-      const failed = transportOutcome(x);
-      if (failed || !x.ok)
-        return failed ?? { kind: 'failed', retryable: true, httpStatus: null, latencyMs: 0, error: '?' };
-      const answer = jsonBody(x.body);
-      const code = String(answer?.errcode ?? 'no-errcode');
-      if (code === '0') return { kind: 'delivered', httpStatus: x.status, latencyMs: x.latencyMs };
-      return {
-        kind: 'failed',
-        retryable: isRetryableCode(DINGTALK_CODES, code),
-        httpStatus: x.status,
-        latencyMs: x.latencyMs,
-        error: `dingtalk errcode ${code}: ${String(answer?.errmsg ?? x.body).slice(0, 300)}`,
-      };
     },
   };
 }

@@ -1,9 +1,8 @@
 import type { ContactChannel } from '@yujing/schemas';
 import type { AddressPolicy } from '../../ssrf-guard';
-import { type ChannelAdapter, isRetryableCode, type ProviderCodePolicy } from './channel-adapter';
-import { jsonBody, postRequest } from './channel-http';
+import type { ChannelAdapter, ProviderCodePolicy } from './channel-adapter';
 import { originOf } from './dingtalk-robot';
-import { transportOutcome } from './provider-answer';
+import { postRobotMessage } from './robot-webhook';
 
 type WeComChannel = Extract<ContactChannel, { kind: 'wecom' }>;
 
@@ -51,27 +50,15 @@ export function weComAdapter(opts: {
         msgtype: 'markdown',
         markdown: { content: clipUtf8(message.notice.markdown, WECOM_MARKDOWN_MAX_BYTES) },
       });
-      const x = await postRequest({
+      return postRobotMessage({
+        provider: 'wecom',
+        codes: WECOM_CODES,
         url: channel.webhookUrl,
         body,
-        contentType: 'application/json; charset=utf-8',
         timeoutMs,
         policy: opts.policy,
         requireHttps: opts.requireHttps ?? false,
       });
-      const failed = transportOutcome(x);
-      if (failed || !x.ok)
-        return failed ?? { kind: 'failed', retryable: true, httpStatus: null, latencyMs: 0, error: '?' };
-      const answer = jsonBody(x.body);
-      const code = String(answer?.errcode ?? 'no-errcode');
-      if (code === '0') return { kind: 'delivered', httpStatus: x.status, latencyMs: x.latencyMs };
-      return {
-        kind: 'failed',
-        retryable: isRetryableCode(WECOM_CODES, code),
-        httpStatus: x.status,
-        latencyMs: x.latencyMs,
-        error: `wecom errcode ${code}: ${String(answer?.errmsg ?? x.body).slice(0, 300)}`,
-      };
     },
   };
 }
