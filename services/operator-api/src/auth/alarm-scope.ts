@@ -44,3 +44,18 @@ export function visibleTo(
     return true;
   };
 }
+
+/**
+ * The per-item check of a list kept in memory (hazards, inspections): the enterprise is among
+ * `enterpriseIdsFor` (when that names a list) and passes `visibleTo`.
+ */
+export function listedFor(
+  registry: RegistryView,
+  scope: RegionScope,
+  f: AlarmFilter,
+): (enterpriseId: string) => boolean {
+  const ids = enterpriseIdsFor(registry, scope, f);
+  const allowed = ids === undefined ? undefined : new Set(ids);
+  const visible = visibleTo(registry, scope, f);
+  return (enterpriseId) => (allowed === undefined || allowed.has(enterpriseId)) && visible(enterpriseId);
+}

@@ -2,7 +2,7 @@ import { HazardAction, HazardRecord, HazardState, ResponsiblePerson } from '@yuj
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiErrors } from '../api-errors';
-import { enterpriseIdsFor, visibleTo } from '../auth/alarm-scope';
+import { listedFor, visibleTo } from '../auth/alarm-scope';
 import { clearanceReport } from '../hazards/clearance-report';
 import { criterionFor, HAZARD_CRITERIA } from '../hazards/hazard-criteria';
 import { applyHazardAction, isOverdue, reportHazard } from '../hazards/hazard-lifecycle';
@@ -126,13 +126,11 @@ export const hazardRoutes =
         const p = authorize(req, 'read');
         const q = req.query;
         const filter = { enterprise: q.enterprise, region: q.region };
-        const ids = enterpriseIdsFor(ctx.registry, p.scope, filter);
-        const allowed = ids === undefined ? undefined : new Set(ids);
-        const visible = visibleTo(ctx.registry, p.scope, filter);
+        const listed = listedFor(ctx.registry, p.scope, filter);
         const states = q.state ? new Set(q.state) : undefined;
         const items = ctx.supervision
           .hazards()
-          .filter((h) => (allowed === undefined || allowed.has(h.enterpriseId)) && visible(h.enterpriseId))
+          .filter((h) => listed(h.enterpriseId))
           .filter((h) => states === undefined || states.has(h.state))
           .map(view)
           .filter((h) => q.overdue === undefined || h.overdue === q.overdue)

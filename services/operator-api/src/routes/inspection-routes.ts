@@ -2,7 +2,7 @@ import { type HazardRecord, InspectionRecord, LoopState, ResponsiblePerson } fro
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { apiErrors } from '../api-errors';
-import { enterpriseIdsFor, visibleTo } from '../auth/alarm-scope';
+import { listedFor, visibleTo } from '../auth/alarm-scope';
 import { criterionFor } from '../hazards/hazard-criteria';
 import { applyHazardAction, isOverdue, OPEN_STATES, reportHazard } from '../hazards/hazard-lifecycle';
 import { BodyTime, errorResponses } from '../http/api-schemas';
@@ -186,12 +186,10 @@ export const inspectionRoutes =
       async (req) => {
         const p = authorize(req, 'read');
         const filter = { region: req.query.region, enterprise: req.query.enterprise };
-        const ids = enterpriseIdsFor(ctx.registry, p.scope, filter);
-        const allowed = ids === undefined ? undefined : new Set(ids);
-        const visible = visibleTo(ctx.registry, p.scope, filter);
+        const listed = listedFor(ctx.registry, p.scope, filter);
         const items = ctx.supervision
           .inspections()
-          .filter((i) => (allowed === undefined || allowed.has(i.enterpriseId)) && visible(i.enterpriseId))
+          .filter((i) => listed(i.enterpriseId))
           .sort((a, b) => b.inspectedAt - a.inspectedAt);
         return { items, count: items.length };
       },
