@@ -102,7 +102,11 @@ pid_alive() {
   local pid="$1" state
   [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 1
   state="$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)"
-  [[ "$state" != "Z" ]]
+  [[ "$state" != "Z" ]] && return 0
+  # A killed JVM's main thread shows Z while its other threads are still exiting, and its sockets stay
+  # open until the last one is gone (a restart then finds the port taken): alive while tasks remain.
+  local tasks=("/proc/$pid/task/"*)
+  (( ${#tasks[@]} > 1 ))
 }
 
 # pid_cmdline_has <pid> <marker>: the process command line contains <marker>
