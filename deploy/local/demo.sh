@@ -35,6 +35,8 @@ cleanup() {
   trap - EXIT
   # A second Ctrl-C, a closed terminal (SIGHUP) or pipe (SIGPIPE on our own output) must not cut the clean-up short.
   trap '' INT TERM PIPE HUP
+  # Nor may a failed write (the terminal or a pipe is gone) under set -e: stop everything regardless.
+  set +e
   echo
   for s in "${SIMULATORS[@]}"; do
     if pid="$(sim_pid "$s")"; then stop_by_pid "$s" "$pid" 15 || true; fi
