@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { TypedProducer } from '@yujing/kafka';
 import { createLogger } from '@yujing/logger';
 import { queueName } from '@yujing/queues';
@@ -23,6 +21,7 @@ import {
 } from '@yujing/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningService, startServices, stopServices } from '../e2e/support/service-processes';
+import { mintWithCli } from './support/cli-token';
 import { coBatch, E_A, E_B, twoCityRegistry } from './support/two-city-registry';
 
 /**
@@ -34,27 +33,7 @@ import { coBatch, E_A, E_B, twoCityRegistry } from './support/two-city-registry'
 const REPO_ROOT = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 const JWT_SECRET = `alarm-loop-${randomBytes(16).toString('hex')}`;
 
-/** A bearer token from the real CLI (`yujing token mint`), signed with the API's secret. */
-async function mint(role: string, scope: string, sub: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'packages/cli/src/bin.ts',
-      'token',
-      'mint',
-      '--role',
-      role,
-      '--scope',
-      scope,
-      '--sub',
-      sub,
-    ],
-    { cwd: REPO_ROOT, env: { ...process.env, JWT_SECRET } },
-  );
-  return stdout.trim();
-}
+const mint = (role: string, scope: string, sub: string) => mintWithCli(JWT_SECRET, role, scope, sub);
 
 describe('alarm loop: rules-worker → operator-api (SSE, REST) → rules-worker', () => {
   let topics: TestTopics;

@@ -1,8 +1,6 @@
-import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { TypedProducer } from '@yujing/kafka';
 import { createLogger } from '@yujing/logger';
 import { applySchema, QuestDbQuery } from '@yujing/questdb';
@@ -23,6 +21,7 @@ import {
 } from '@yujing/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, type RunningService, startServices, stopServices } from '../e2e/support/service-processes';
+import { mintWithCli } from './support/cli-token';
 import { coBatch, E_A, twoCityRegistry } from './support/two-city-registry';
 
 /**
@@ -39,26 +38,7 @@ const DDL_DIR = resolve(REPO_ROOT, 'deploy/questdb');
 const E_DUST = '140105HZ001'; // 小店区 metal-dust, 标准化一级: one administrative inspection a year
 const DAY = 86_400_000;
 
-async function mint(role: string, scope: string, sub: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(
-    process.execPath,
-    [
-      '--import',
-      'tsx',
-      'packages/cli/src/bin.ts',
-      'token',
-      'mint',
-      '--role',
-      role,
-      '--scope',
-      scope,
-      '--sub',
-      sub,
-    ],
-    { cwd: REPO_ROOT, env: { ...process.env, JWT_SECRET } },
-  );
-  return stdout.trim();
-}
+const mint = (role: string, scope: string, sub: string) => mintWithCli(JWT_SECRET, role, scope, sub);
 
 function registry(): RegistryDocument {
   const doc = twoCityRegistry();
